@@ -1,0 +1,49 @@
+package io.lakeforge.annotations;
+
+import java.util.Objects;
+
+/**
+ * A typed handle to one Lakebase branch and its two endpoints, as generated into the
+ * {@code Branches} accessor. Holds only identifiers, never a host or a credential.
+ *
+ * @param projectId the project id, e.g. {@code lakeforge-main}
+ * @param branchId the branch id, e.g. {@code pre-prod}
+ * @param readWriteEndpointId the read-write endpoint id ({@code primary})
+ * @param readOnlyEndpointId the read-only endpoint id (default {@code readonly})
+ */
+public record BranchRef(
+    String projectId, String branchId, String readWriteEndpointId, String readOnlyEndpointId) {
+
+  /** The read-write endpoint id Lakebase creates with every branch. */
+  public static final String PRIMARY = "primary";
+
+  public BranchRef {
+    Objects.requireNonNull(projectId, "projectId");
+    Objects.requireNonNull(branchId, "branchId");
+    Objects.requireNonNull(readWriteEndpointId, "readWriteEndpointId");
+    Objects.requireNonNull(readOnlyEndpointId, "readOnlyEndpointId");
+  }
+
+  /** {@code projects/<p>/branches/<b>}. */
+  public String branchPath() {
+    return "projects/" + projectId + "/branches/" + branchId;
+  }
+
+  /** {@code projects/<p>/branches/<b>/endpoints/<read-write endpoint>}. */
+  public String readWriteEndpointPath() {
+    return branchPath() + "/endpoints/" + readWriteEndpointId;
+  }
+
+  /** {@code projects/<p>/branches/<b>/endpoints/<read-only endpoint>}. */
+  public String readOnlyEndpointPath() {
+    return branchPath() + "/endpoints/" + readOnlyEndpointId;
+  }
+
+  /**
+   * The same branch in another project, for deployments whose {@code project_name} differs from
+   * the annotation's default.
+   */
+  public BranchRef withProjectId(String otherProjectId) {
+    return new BranchRef(otherProjectId, branchId, readWriteEndpointId, readOnlyEndpointId);
+  }
+}

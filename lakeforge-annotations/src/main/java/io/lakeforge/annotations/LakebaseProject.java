@@ -1,0 +1,45 @@
+package io.lakeforge.annotations;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Declares a Databricks Lakebase project. The annotated class holds its branches as
+ * {@link Branch @Branch} {@code static final String} constants.
+ *
+ * <p>At compile time the LakeForge processor validates the topology and writes
+ * {@code META-INF/lakeforge/<id>/lakebase.yml} (a Databricks Asset Bundle resource file) and a
+ * typed accessor class (default {@code Branches}) in the same package.
+ *
+ * <pre>{@code
+ * @LakebaseProject(id = "lakeforge-main")
+ * final class Topology {
+ *   @Branch static final String DEV = "dev";
+ *   @Branch(ttl = "P7D") static final String STAGING = "staging";
+ * }
+ * }</pre>
+ */
+@Documented
+@Retention(RetentionPolicy.SOURCE)
+@Target(ElementType.TYPE)
+public @interface LakebaseProject {
+
+  /**
+   * The project id used by the generated accessor when {@code LAKEBASE_PROJECT} is not set at run
+   * time. The YAML keeps {@code ${var.project_name}} so that one topology deploys under any name.
+   * 1–63 characters: a lowercase letter, then lowercase letters, digits and hyphens.
+   */
+  String id();
+
+  /** Simple name of the generated accessor class, in the package of the annotated class. */
+  String accessorName() default "Branches";
+
+  /**
+   * PostgreSQL major version. {@code 0} (the default) writes {@code ${var.pg_version}} so the
+   * bundle variable decides; Lakebase supports 16 and 17.
+   */
+  int pgVersion() default 0;
+}

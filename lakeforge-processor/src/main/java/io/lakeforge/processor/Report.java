@@ -1,0 +1,31 @@
+package io.lakeforge.processor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** What validation found. Generators run only on a report without errors. */
+final class Report {
+
+  private final List<Problem> problems = new ArrayList<>();
+
+  void error(Rule rule, int branchIndex, String attribute, String message) {
+    problems.add(new Problem(true, rule, rule.tag() + " " + message, branchIndex, attribute));
+  }
+
+  void warning(Rule rule, int branchIndex, String attribute, String message) {
+    problems.add(new Problem(false, rule, rule.tag() + " " + message, branchIndex, attribute));
+  }
+
+  List<Problem> problems() {
+    return List.copyOf(problems);
+  }
+
+  boolean hasErrors() {
+    return problems.stream().anyMatch(Problem::error);
+  }
+
+  /** The first error's message, for one-line reporting (the CLI). */
+  String firstError() {
+    return problems.stream().filter(Problem::error).map(Problem::message).findFirst().orElse("");
+  }
+}

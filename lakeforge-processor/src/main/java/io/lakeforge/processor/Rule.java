@@ -1,0 +1,36 @@
+package io.lakeforge.processor;
+
+/**
+ * The catalogue of topology rules. Every message starts with its rule's tag, e.g.
+ * {@code [LakeforgeBranchId]}, so users can grep for it and tests can assert on it.
+ */
+enum Rule {
+  PROJECT_ID("LakeforgeProjectId"),
+  ACCESSOR_NAME("LakeforgeAccessorName"),
+  BRANCH_ID("LakeforgeBranchId"),
+  ENDPOINT_ID("LakeforgeEndpointId"),
+  DUPLICATE_BRANCH("LakeforgeDuplicateBranch"),
+  KEY_COLLISION("LakeforgeKeyCollision"),
+  BRANCH_FIELD("LakeforgeBranchField"),
+  ORPHAN_BRANCH("LakeforgeOrphanBranch"),
+  DUPLICATE_PROJECT("LakeforgeDuplicateProject"),
+  DUPLICATE_ACCESSOR("LakeforgeDuplicateAccessor"),
+  RESERVED_NAME("LakeforgeReservedName"),
+  SOURCE_BRANCH("LakeforgeSourceBranch"),
+  CAPACITY("LakeforgeCapacity"),
+  TTL("LakeforgeTtl"),
+  BRANCH_COUNT("LakeforgeBranchCount"),
+  PG_VERSION("LakeforgePgVersion"),
+  INTERNAL("LakeforgeInternal");
+
+  private final String tag;
+
+  Rule(String tag) {
+    this.tag = tag;
+  }
+
+  /** The bracketed tag that starts every message of this rule. */
+  String tag() {
+    return "[" + tag + "]";
+  }
+}

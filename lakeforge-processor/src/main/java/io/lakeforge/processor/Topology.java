@@ -1,0 +1,56 @@
+package io.lakeforge.processor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One Lakebase project as declared: the single model shared by the annotation processor and the
+ * CLI. Values are kept raw (as written by the user) so that validation can quote them back; only a
+ * topology whose {@link TopologyValidator report} is clean is handed to the writers.
+ *
+ * @param projectId the default project id ({@code @LakebaseProject(id)} or {@code PROJECT_NAME})
+ * @param accessorName simple name of the generated accessor class
+ * @param pgVersion PostgreSQL major version, or 0 to defer to {@code ${var.pg_version}}
+ * @param source what the topology was read from, named in the generated header
+ * @param branches declared branches first, then extra branches, in declaration order
+ */
+record Topology(
+    String projectId, String accessorName, int pgVersion, String source, List<BranchSpec> branches) {
+
+  static final String DEFAULT_BRANCH = "dev";
+
+  Topology {
+    branches = List.copyOf(branches);
+  }
+
+  /**
+   * Splits a comma-separated branch list ({@code CUSTOM_BRANCHES}, {@code -Alakeforge.branches}):
+   * entries are trimmed and empty entries ignored. Nothing else is changed, so that validation
+   * reports exactly what the user typed.
+   */
+  static List<String> splitBranchList(String list) {
+    List<String> ids = new ArrayList<>();
+    if (list == null) {
+      return ids;
+    }
+    for (String part : list.split(",", -1)) {
+      String id = part.strip();
+      if (!id.isEmpty()) {
+        ids.add(id);
+      }
+    }
+    return ids;
+  }
+
+  /** Declared branches plus the extra ids; a project left with no branch gets {@code dev}. */
+  static List<BranchSpec> withExtras(List<BranchSpec> declared, List<String> extraIds) {
+    List<BranchSpec> all = new ArrayList<>(declared);
+    for (String id : extraIds) {
+      all.add(BranchSpec.extra(id));
+    }
+    if (all.isEmpty()) {
+      all.add(BranchSpec.extra(DEFAULT_BRANCH));
+    }
+    return all;
+  }
+}
