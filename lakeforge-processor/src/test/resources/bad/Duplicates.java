@@ -1,0 +1,13 @@
+package bad;
+
+import io.lakeforge.annotations.Branch;
+import io.lakeforge.annotations.LakebaseProject;
+
+@LakebaseProject(id = "dups")
+final class Duplicates {
+  @Branch static final String DEV = "dev";
+  @Branch static final String DEV_AGAIN = "dev"; // expect-error: LakeforgeDuplicateBranch
+  @Branch static final String FEATURE_A = "feature-a";
+  @Branch static final String FEATURE_UNDERSCORE = "feature_a"; // expect-error: LakeforgeBranchId // expect-error: LakeforgeKeyCollision
+  @Branch static final String ALL = "everything"; // expect-error: LakeforgeKeyCollision
+}

@@ -1,0 +1,19 @@
+package bad;
+
+import io.lakeforge.annotations.Branch;
+import io.lakeforge.annotations.LakebaseProject;
+
+@LakebaseProject(id = "many") // expect-warning: LakeforgeBranchCount
+final class ManyBranches {
+  @Branch static final String B1 = "b1";
+  @Branch static final String B2 = "b2";
+  @Branch static final String B3 = "b3";
+  @Branch static final String B4 = "b4";
+  @Branch static final String B5 = "b5";
+  @Branch static final String B6 = "b6";
+  @Branch static final String B7 = "b7";
+  @Branch static final String B8 = "b8";
+  @Branch static final String B9 = "b9";
+  @Branch static final String B10 = "b10";
+  @Branch static final String B11 = "b11";
+}
