@@ -1,0 +1,331 @@
+package io.lakeforge.runtime;
+
+import static io.lakeforge.testing.DatabricksEmulator.Fault.MALFORMED;
+import static io.lakeforge.testing.DatabricksEmulator.Fault.STATUS_429;
+import static io.lakeforge.testing.DatabricksEmulator.Fault.STATUS_500;
+import static io.lakeforge.testing.DatabricksEmulator.Fault.TIMEOUT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lakeforge.testing.DatabricksEmulator;
+import io.lakeforge.testing.TestLakebase;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pool against a real PostgreSQL that checks SCRAM passwords and the real SDK against the
+ * emulator, which makes each minted credential the role's password and rotates it on expiry.
+ */
+class PoolCredentialTest {
+
+  private final TestLakebase env = TestLakebase.get();
+  private final DatabricksEmulator emulator = env.emulator();
+  private final List<AutoCloseable> open = new ArrayList<>();
+
+  @BeforeEach
+  void reset() {
+    emulator.reset();
+  }
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (AutoCloseable c : open) {
+      c.close();
+    }
+  }
+
+  private LakebasePool pool(LakebaseConfig.Builder config) {
+    LakebasePool pool = LakebasePool.create(config.build(), env.client());
+    open.add(pool);
+    return pool;
+  }
+
+  private static String currentUser(Connection c) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("select current_user")) {
+      r.next();
+      return r.getString(1);
+    }
+  }
+
+  @Test
+  void aNewPhysicalConnectionLogsInWithALiveMintedCredential() throws SQLException {
+    LakebasePool pool = pool(env.config());
+    try (Connection c = pool.getConnection()) {
+      assertEquals(TestLakebase.ROLE, currentUser(c));
+    }
+    assertEquals(1, emulator.credentialCalls());
+    assertEquals(1, pool.stats().credentialRefreshes());
+  }
+
+  @Test
+  void theServerReallyChecksPasswords() {
+    Properties p = new Properties();
+    p.setProperty("user", TestLakebase.ROLE);
+    p.setProperty("password", "not-a-minted-credential");
+    SQLException e = assertThrows(SQLException.class, () -> DriverManager.getConnection(
+        "jdbc:postgresql://127.0.0.1:" + env.port() + "/" + TestLakebase.DATABASE, p));
+    assertEquals("28P01", e.getSQLState());
+  }
+
+  @Test
+  void thirtyTwoConcurrentOpensMakeOneApiCall() throws Exception {
+    emulator.latency(Duration.ofMillis(300));
+    LakebasePool pool = pool(env.config().maxSize(32));
+    ExecutorService threads = Executors.newFixedThreadPool(32);
+    CountDownLatch start = new CountDownLatch(1);
+    CountDownLatch opened = new CountDownLatch(32);
+    CountDownLatch release = new CountDownLatch(1);
+    List<Future<String>> users = new ArrayList<>();
+    for (int i = 0; i < 32; i++) {
+      users.add(threads.submit(() -> {
+        start.await();
+        try (Connection c = pool.getConnection()) {
+          opened.countDown();
+          String user = currentUser(c);
+          release.await();
+          return user;
+        }
+      }));
+    }
+    start.countDown();
+    assertTrue(opened.await(30, TimeUnit.SECONDS), "all 32 connections opened");
+    assertEquals(32, pool.stats().connectionsCreated());
+    release.countDown();
+    for (Future<String> user : users) {
+      assertEquals(TestLakebase.ROLE, user.get());
+    }
+    threads.shutdown();
+    assertEquals(1, emulator.credentialCalls());
+  }
+
+  @Test
+  void theCredentialIsRefreshedAheadOfItsExpiry() throws Exception {
+    emulator.tokenLifetime(Duration.ofSeconds(4));
+    LakebasePool pool = pool(env.config().refreshMargin(Duration.ofSeconds(1)));
+    Connection first = pool.getConnection();
+    Connection second = pool.getConnection();
+    assertEquals(1, emulator.credentialCalls(), "a fresh credential is reused");
+    Thread.sleep(3_200); // less than 1 s of validity left, not yet expired
+    try (Connection third = pool.getConnection()) {
+      assertEquals(TestLakebase.ROLE, currentUser(third));
+    }
+    assertEquals(2, emulator.credentialCalls(), "refreshed before expiry");
+    assertEquals(0, emulator.rotations(), "the old credential had not expired yet");
+    first.close();
+    second.close();
+  }
+
+  @Test
+  void afterRotationNewConnectionsSucceedAndOpenOnesKeepWorking() throws Exception {
+    emulator.tokenLifetime(Duration.ofSeconds(2));
+    LakebasePool pool = pool(env.config());
+    try (Connection held = pool.getConnection()) {
+      assertEquals(TestLakebase.ROLE, currentUser(held));
+      Thread.sleep(2_600);
+      assertTrue(emulator.rotations() >= 1, "the emulator rotated the expired password");
+      assertEquals(TestLakebase.ROLE, currentUser(held), "an open connection outlives its credential");
+      try (Connection fresh = pool.getConnection()) {
+        assertEquals(TestLakebase.ROLE, currentUser(fresh));
+      }
+    }
+    assertEquals(2, emulator.credentialCalls());
+  }
+
+  @Test
+  void transientApiFaultsAreRetried() throws SQLException {
+    emulator.failNext(STATUS_429, STATUS_500, MALFORMED);
+    LakebasePool pool = pool(env.config());
+    try (Connection c = pool.getConnection()) {
+      assertEquals(TestLakebase.ROLE, currentUser(c));
+    }
+    assertEquals(4, emulator.credentialCalls());
+    assertEquals(4, pool.stats().credentialApiCalls());
+    assertEquals(0, pool.stats().credentialFailures());
+  }
+
+  @Test
+  void aHungCallIsCutByTheHardTimeoutAndRetried() throws SQLException {
+    emulator.failNext(TIMEOUT);
+    emulator.timeoutDelay(Duration.ofSeconds(5));
+    LakebasePool pool = pool(env.config().apiTimeout(Duration.ofMillis(500)));
+    try (Connection c = pool.getConnection()) {
+      assertEquals(TestLakebase.ROLE, currentUser(c));
+    }
+    assertEquals(2, emulator.credentialCalls());
+  }
+
+  @Test
+  void persistentFaultsEndInAClearExceptionAfterBoundedRetries() {
+    emulator.failNext(STATUS_429, STATUS_429, STATUS_500, STATUS_429, STATUS_429);
+    LakebasePool pool = pool(env.config().apiAttempts(4));
+    SQLException e = assertThrows(SQLException.class, pool::getConnection);
+    assertEquals(4, emulator.credentialCalls(), "exactly apiAttempts calls");
+    assertTrue(e.getMessage().contains("Could not obtain a Lakebase credential for " + TestLakebase.ENDPOINT
+        + " after 4 attempts (last: HTTP 429 RESOURCE_EXHAUSTED)"), e.getMessage());
+    assertTrue(e.getMessage().contains("Connections already open keep working"), e.getMessage());
+    assertEquals(1, pool.stats().credentialFailures());
+  }
+
+  @Test
+  void anApiOutageWithAValidCachedCredentialStillOpensConnections() throws Exception {
+    emulator.tokenLifetime(Duration.ofSeconds(6));
+    LakebasePool pool = pool(env.config().refreshMargin(Duration.ofSeconds(3)).apiAttempts(2));
+    Connection first = pool.getConnection();
+    Thread.sleep(3_300); // due for refresh, still valid for ~2.7 s
+    emulator.failNext(STATUS_500, STATUS_500, STATUS_500, STATUS_500);
+    try (Connection second = pool.getConnection(); Connection third = pool.getConnection()) {
+      assertEquals(TestLakebase.ROLE, currentUser(second));
+      assertEquals(TestLakebase.ROLE, currentUser(third));
+    }
+    assertEquals(1, pool.stats().credentialFailures(), "one failed refresh, then a pause");
+    assertEquals(3, emulator.credentialCalls(), "1 mint + 2 attempts of the failed refresh");
+    first.close();
+  }
+
+  @Test
+  void aRejectedPasswordIsRetriedOnceWithAFreshCredential() throws Exception {
+    LakebasePool pool = pool(env.config());
+    Connection first = pool.getConnection();
+    try (Connection su = env.superuser().getConnection(); Statement s = su.createStatement()) {
+      s.execute("alter role \"" + TestLakebase.ROLE + "\" password 'revoked-out-of-band'");
+    }
+    try (Connection second = pool.getConnection()) {
+      assertEquals(TestLakebase.ROLE, currentUser(second));
+    }
+    assertEquals(2, emulator.credentialCalls());
+    first.close();
+  }
+
+  @Test
+  void perConnectionModeMintsForEveryPhysicalConnection() throws SQLException {
+    LakebasePool pool = pool(env.config().credentialMode(CredentialMode.PER_CONNECTION));
+    List<Connection> held = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      held.add(pool.getConnection());
+    }
+    for (Connection c : held) {
+      assertEquals(TestLakebase.ROLE, currentUser(c));
+      c.close();
+    }
+    assertEquals(5, emulator.credentialCalls());
+    try (Connection reused = pool.getConnection()) {
+      assertEquals(TestLakebase.ROLE, currentUser(reused));
+    }
+    assertEquals(5, emulator.credentialCalls(), "a pooled connection needs no credential");
+  }
+
+  @Test
+  void theCallerAfterMaxWaitingFailsAtOnce() throws Exception {
+    LakebasePool pool = pool(env.config().maxSize(1).maxWaiting(2)
+        .acquisitionTimeout(Duration.ofSeconds(20)));
+    Connection held = pool.getConnection();
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    List<Future<String>> waiters = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      waiters.add(threads.submit(() -> {
+        try (Connection c = pool.getConnection()) {
+          return currentUser(c);
+        }
+      }));
+    }
+    for (int i = 0; i < 200 && pool.stats().waiting() < 2; i++) {
+      Thread.sleep(25);
+    }
+    assertEquals(2, pool.stats().waiting());
+    PoolExhaustedException e = assertThrows(PoolExhaustedException.class, pool::getConnection);
+    assertTrue(e.getMessage().contains("2 callers are already waiting for a connection (maxWaiting)"),
+        e.getMessage());
+    assertTrue(e.getMessage().startsWith(pool.name()), e.getMessage());
+    held.close();
+    for (Future<String> w : waiters) {
+      assertEquals(TestLakebase.ROLE, w.get(20, TimeUnit.SECONDS));
+    }
+    threads.shutdown();
+  }
+
+  @Test
+  void brokenConnectionsAreDetectedAndReplaced() throws Exception {
+    LakebasePool pool = pool(env.config().maxSize(2).idleValidation(Duration.ofMillis(1)));
+    try (Connection c = pool.getConnection()) {
+      currentUser(c);
+    }
+    assertEquals(1, env.terminateSessions());
+    Thread.sleep(50);
+    try (Connection c = pool.getConnection()) {
+      assertEquals(TestLakebase.ROLE, currentUser(c), "the dead connection was not lent out");
+    }
+    assertEquals(2, pool.stats().connectionsCreated());
+  }
+
+  @Test
+  void aConnectionThatFailsFatallyIsEvicted() throws Exception {
+    LakebasePool pool = pool(env.config().maxSize(1));
+    try (Connection c = pool.getConnection()) {
+      currentUser(c);
+      env.terminateSessions();
+      assertThrows(SQLException.class, () -> currentUser(c));
+    }
+    try (Connection c = pool.getConnection()) {
+      assertEquals(TestLakebase.ROLE, currentUser(c));
+    }
+    assertEquals(2, pool.stats().connectionsCreated());
+  }
+
+  @Test
+  void closeLeavesNoSessionOnTheServer() throws Exception {
+    LakebasePool pool = LakebasePool.create(env.config().maxSize(4).build(), env.client());
+    List<Connection> held = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      held.add(pool.getConnection());
+    }
+    held.get(0).close();
+    held.get(1).close();
+    assertEquals(4, env.sessions());
+    pool.close();
+    held.forEach(c -> {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // Closing a connection of a closed pool may complain; the server side is what counts.
+      }
+    });
+    for (int i = 0; i < 100 && env.sessions() > 0; i++) {
+      Thread.sleep(50);
+    }
+    assertEquals(0, env.sessions());
+  }
+
+  @Test
+  void theUserDefaultsToTheCurrentDatabricksIdentity() throws SQLException {
+    LakebasePool pool = pool(env.config().user(null));
+    try (Connection c = pool.getConnection()) {
+      assertEquals(TestLakebase.ROLE, currentUser(c));
+    }
+    assertEquals(1, emulator.meCalls());
+  }
+
+  @Test
+  void theHostIsLookedUpFromTheEndpointWhenUnset() throws SQLException {
+    LakebasePool pool = pool(env.config().host(null));
+    try (Connection c = pool.getConnection()) {
+      assertEquals(TestLakebase.ROLE, currentUser(c));
+    }
+    assertEquals(1, emulator.endpointCalls());
+  }
+}

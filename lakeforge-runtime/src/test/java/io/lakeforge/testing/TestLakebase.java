@@ -1,0 +1,139 @@
+package io.lakeforge.testing;
+
+import com.databricks.sdk.WorkspaceClient;
+import com.databricks.sdk.core.DatabricksConfig;
+import io.lakeforge.runtime.LakebaseConfig;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+
+/**
+ * One real PostgreSQL 17 server (embedded binaries from Maven Central) and one Databricks API
+ * emulator per test JVM. {@code pg_hba.conf} requires SCRAM passwords for every role but the
+ * {@code postgres} superuser, so only a live minted credential logs in.
+ */
+public final class TestLakebase {
+
+  /** The PostgreSQL role, named like a Databricks identity. */
+  public static final String ROLE = "app-user@example.com";
+  public static final String DATABASE = "databricks_postgres";
+  public static final String ENDPOINT = "projects/lakeforge-main/branches/dev/endpoints/primary";
+
+  private static TestLakebase instance;
+
+  private final EmbeddedPostgres postgres;
+  private final DatabricksEmulator emulator;
+
+  private TestLakebase() throws IOException, SQLException {
+    Path data = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "embedded-pg-");
+    postgres = EmbeddedPostgres.builder()
+        .setDataDirectory(data)
+        .setCleanDataDirectory(true)
+        .setServerConfig("max_connections", "300")
+        .setServerConfig("listen_addresses", "127.0.0.1")
+        .start();
+    try (Connection c = superuser().getConnection(); Statement s = c.createStatement()) {
+      s.execute("create role \"" + ROLE + "\" login password 'not-yet-minted'");
+      s.execute("create database " + DATABASE);
+    }
+    Files.writeString(data.resolve("pg_hba.conf"), String.join("\n",
+        "# Written by TestLakebase: the superuser is trusted, everyone else needs a password.",
+        "local all postgres trust",
+        "host all postgres 127.0.0.1/32 trust",
+        "host all all 127.0.0.1/32 scram-sha-256",
+        ""));
+    try (Connection c = superuser().getConnection(); Statement s = c.createStatement()) {
+      s.execute("select pg_reload_conf()");
+    }
+    emulator = DatabricksEmulator.start(superuser(), ROLE);
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
+  }
+
+  /** The shared server and emulator, started on first use. */
+  public static synchronized TestLakebase get() {
+    if (instance == null) {
+      try {
+        instance = new TestLakebase();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (SQLException e) {
+        throw new IllegalStateException("could not start embedded PostgreSQL", e);
+      }
+    }
+    return instance;
+  }
+
+  public DatabricksEmulator emulator() {
+    return emulator;
+  }
+
+  public int port() {
+    return postgres.getPort();
+  }
+
+  /** The trusted superuser, for the harness only. */
+  public DataSource superuser() {
+    return postgres.getDatabase("postgres", "postgres");
+  }
+
+  /** Settings pointing at this server, with TLS off (local only) and small timeouts. */
+  public LakebaseConfig.Builder config() {
+    return LakebaseConfig.builder()
+        .host("127.0.0.1")
+        .port(port())
+        .database(DATABASE)
+        .user(ROLE)
+        .endpoint(ENDPOINT)
+        .sslMode("disable")
+        .acquisitionTimeout(java.time.Duration.ofSeconds(10))
+        .apiTimeout(java.time.Duration.ofSeconds(2))
+        .apiBackoff(java.time.Duration.ofMillis(20));
+  }
+
+  /** The real SDK, authenticating with OAuth M2M against the emulator. */
+  public WorkspaceClient client() {
+    return new WorkspaceClient(new DatabricksConfig()
+        .setHost(emulator.url())
+        .setClientId(emulator.clientId())
+        .setClientSecret(emulator.clientSecret())
+        .setAuthType("oauth-m2m")
+        .setHttpTimeoutSeconds(10));
+  }
+
+  /** Sessions of the application role currently on the server. */
+  public int sessions() {
+    return count("select count(*) from pg_stat_activity where usename = '" + ROLE + "'");
+  }
+
+  /** Ends every session of the application role, as a failover or admin would. */
+  public int terminateSessions() {
+    return count("select count(pg_terminate_backend(pid)) from pg_stat_activity where usename = '"
+        + ROLE + "'");
+  }
+
+  private int count(String sql) {
+    try (Connection c = superuser().getConnection(); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      r.next();
+      return r.getInt(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void stop() {
+    emulator.close();
+    try {
+      postgres.close();
+    } catch (IOException e) {
+      // Shutting down anyway.
+    }
+  }
+}
