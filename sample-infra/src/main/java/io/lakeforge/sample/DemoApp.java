@@ -1,0 +1,56 @@
+package io.lakeforge.sample;
+
+import io.lakeforge.runtime.Lakebase;
+import io.lakeforge.runtime.LakebaseAsyncPool;
+import io.lakeforge.runtime.LakebasePool;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.jooq.impl.DSL;
+
+/**
+ * Runs {@code select current_user} three ways and prints one line for each: the sync pool, the
+ * async API, and the typed {@code Branches.DEV} context. Exits 1 if any of them fails.
+ *
+ * <p>Configuration is the environment: {@code LAKEBASE_ENDPOINT}, {@code PGPORT},
+ * {@code PGDATABASE}, {@code PGUSER}, {@code PGSSLMODE}, {@code LAKEBASE_PROJECT}, and the SDK's
+ * {@code DATABRICKS_*} variables.
+ */
+public final class DemoApp {
+
+  private DemoApp() {}
+
+  public static void main(String[] args) {
+    int failures = 0;
+    failures += run("sync pool", () -> {
+      try (LakebasePool pool = LakebasePool.fromEnvironment()) {
+        return pool.dsl().fetchValue(DSL.currentUser());
+      }
+    });
+    failures += run("async pool", () -> {
+      try (LakebaseAsyncPool pool = LakebaseAsyncPool.fromEnvironment()) {
+        return pool.withDsl(dsl -> dsl.fetchValue(DSL.currentUser()))
+            .toCompletableFuture().get(60, TimeUnit.SECONDS);
+      }
+    });
+    failures += run("Branches.DEV (read-only)", () -> {
+      try (Lakebase lakebase = Lakebase.fromEnvironment()) {
+        return lakebase.readOnly(Branches.DEV).fetchValue(DSL.currentUser());
+      }
+    });
+    if (failures > 0) {
+      System.exit(1);
+    }
+  }
+
+  private static int run(String what, Callable<String> query) {
+    try {
+      System.out.println(what + ": current_user = " + query.call());
+      return 0;
+    } catch (Exception e) {
+      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      System.out.println(what + ": FAILED: " + cause.getMessage());
+      return 1;
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package io.lakeforge.sample;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lakeforge.testing.DatabricksEmulator;
+import io.lakeforge.testing.JavaProcess;
+import io.lakeforge.testing.TestLakebase;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The demo app in its own JVM, configured only by its environment, against the emulator. */
+class DemoAppTest {
+
+  private final TestLakebase env = TestLakebase.get();
+  private final DatabricksEmulator emulator = env.emulator();
+
+  private Map<String, String> environment() {
+    Map<String, String> e = new HashMap<>();
+    e.put("DATABRICKS_HOST", emulator.url());
+    e.put("DATABRICKS_CLIENT_ID", emulator.clientId());
+    e.put("DATABRICKS_CLIENT_SECRET", emulator.clientSecret());
+    e.put("LAKEBASE_ENDPOINT", TestLakebase.ENDPOINT);
+    e.put("PGPORT", Integer.toString(env.port()));
+    e.put("PGDATABASE", TestLakebase.DATABASE);
+    e.put("PGUSER", TestLakebase.ROLE);
+    e.put("PGSSLMODE", "disable");
+    return e;
+  }
+
+  @Test
+  void printsCurrentUserThreeWays() throws Exception {
+    emulator.reset();
+    JavaProcess.Result result = JavaProcess.run(DemoApp.class, environment());
+    assertEquals(0, result.exitCode(), result.stdout() + result.stderr());
+    assertEquals("sync pool: current_user = " + TestLakebase.ROLE + "\n"
+        + "async pool: current_user = " + TestLakebase.ROLE + "\n"
+        + "Branches.DEV (read-only): current_user = " + TestLakebase.ROLE + "\n", result.stdout());
+    for (String secret : emulator.secrets()) {
+      assertTrue(!result.stdout().contains(secret) && !result.stderr().contains(secret),
+          "no secret in the demo's output");
+    }
+  }
+
+  @Test
+  void missingConfigurationExitsNonZeroNamingTheVariable() throws Exception {
+    Map<String, String> e = environment();
+    e.remove("LAKEBASE_ENDPOINT");
+    JavaProcess.Result result = JavaProcess.run(DemoApp.class, e);
+    assertEquals(1, result.exitCode());
+    assertTrue(result.stdout().contains("sync pool: FAILED: LAKEBASE_ENDPOINT is not set"),
+        result.stdout());
+    assertTrue(result.stdout().contains("Branches.DEV (read-only): current_user = "
+        + TestLakebase.ROLE), "the typed context needs no LAKEBASE_ENDPOINT: " + result.stdout());
+  }
+}
