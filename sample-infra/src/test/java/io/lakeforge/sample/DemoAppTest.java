@@ -43,6 +43,39 @@ class DemoAppTest {
     }
   }
 
+  /**
+   * The no-secret path of the workflows: exactly the env deploy.yml sets (auth type, host,
+   * client id) plus GitHub's ID-token request variables. The real SDK fetches a GitHub ID token,
+   * exchanges it for a Databricks token, and LakeForge mints Lakebase credentials with it.
+   */
+  @Test
+  void githubOidcNeedsNoStoredSecret() throws Exception {
+    emulator.reset();
+    Map<String, String> e = new HashMap<>();
+    e.put("DATABRICKS_AUTH_TYPE", "github-oidc");
+    e.put("DATABRICKS_HOST", emulator.url());
+    e.put("DATABRICKS_CLIENT_ID", emulator.clientId());
+    e.put("ACTIONS_ID_TOKEN_REQUEST_URL", emulator.githubIdTokenUrl() + "?api-version=2.0");
+    e.put("ACTIONS_ID_TOKEN_REQUEST_TOKEN", emulator.githubRequestToken());
+    e.put("LAKEBASE_ENDPOINT", TestLakebase.ENDPOINT);
+    e.put("PGPORT", Integer.toString(env.port()));
+    e.put("PGDATABASE", TestLakebase.DATABASE);
+    e.put("PGUSER", TestLakebase.ROLE);
+    e.put("PGSSLMODE", "disable");
+    for (String name : e.keySet()) {
+      assertTrue(!name.contains("SECRET") && !name.equals("DATABRICKS_TOKEN"), name);
+    }
+
+    JavaProcess.Result result = JavaProcess.run(DemoApp.class, e);
+
+    assertEquals(0, result.exitCode(), result.stdout() + result.stderr());
+    assertTrue(emulator.idTokenCalls() >= 1, "the SDK fetched a GitHub ID token");
+    assertTrue(emulator.oauthTokenCalls() >= 1, "and exchanged it for a Databricks token");
+    assertTrue(emulator.credentialCalls() >= 1, "which minted Lakebase credentials");
+    assertTrue(result.stdout().contains("Branches.DEV (read-only): current_user = " + TestLakebase.ROLE),
+        result.stdout());
+  }
+
   @Test
   void missingConfigurationExitsNonZeroNamingTheVariable() throws Exception {
     Map<String, String> e = environment();

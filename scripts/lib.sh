@@ -1,0 +1,76 @@
+# Shared helpers for the delivery scripts. Source it; do not run it.
+# Inputs arrive as environment variables (PROJECT_NAME, CUSTOM_BRANCHES, ...), never as code:
+# nothing here evaluates, expands or executes an input.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUNDLE_FILE="$ROOT/resources/lakebase.yml"
+# The same rule as the annotation processor (lakeforge-processor Ids.java).
+ID_PATTERN='^[a-z][a-z0-9-]{0,62}$'
+
+die() {
+  echo "error: $*" >&2
+  if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
+    printf '### Stopped\n\n%s\n' "$*" >> "$GITHUB_STEP_SUMMARY"
+  fi
+  exit 1
+}
+
+# Prints an input safely for a message: control characters made visible, quoted.
+shown() {
+  local s="$1"
+  s="${s//\\/\\\\}"
+  s="${s//$'\n'/\\n}"
+  s="${s//$'\r'/\\r}"
+  s="${s//$'\t'/\\t}"
+  printf '"%s"' "$s"
+}
+
+check_id() {
+  local what="$1" id="$2"
+  if [[ ! "$id" =~ $ID_PATTERN ]]; then
+    die "$what $(shown "$id") is not a valid Lakebase id: 1-63 characters, a lowercase letter, then lowercase letters, digits and hyphens."
+  fi
+}
+
+# Validates PROJECT_NAME and CUSTOM_BRANCHES (and, when LAKEFORGE_ACTION=destroy, that
+# CONFIRM_PROJECT_NAME repeats the project name); fills the BRANCHES array.
+validate_inputs() {
+  [[ -n "${PROJECT_NAME:-}" ]] || die "project_name is empty. Set it to the Lakebase project id, e.g. lakeforge-main."
+  check_id "project_name" "$PROJECT_NAME"
+  if [[ "${LAKEFORGE_ACTION:-}" == "destroy" && "${CONFIRM_PROJECT_NAME:-}" != "$PROJECT_NAME" ]]; then
+    die "destroy needs confirmation: set confirm to the project name ($(shown "$PROJECT_NAME")) to destroy it."
+  fi
+  BRANCHES=()
+  local list="${CUSTOM_BRANCHES:-}"
+  if [[ "$list" == *$'\n'* || "$list" == *$'\r'* ]]; then
+    die "custom_branches must be on one line."
+  fi
+  if [[ -n "${list//[[:space:]]/}" ]]; then
+    local entry trimmed
+    IFS=',' read -r -a entries <<< "$list"
+    if [[ "$list" == *, ]]; then
+      entries+=("")
+    fi
+    for entry in "${entries[@]}"; do
+      trimmed="${entry#"${entry%%[![:space:]]*}"}"
+      trimmed="${trimmed%"${trimmed##*[![:space:]]}"}"
+      [[ -n "$trimmed" ]] || die "custom_branches $(shown "$list") has an empty entry. Separate branch ids with single commas, e.g. feature-a,feature-b."
+      check_id "custom branch" "$trimmed"
+      [[ "$trimmed" != "production" ]] || die "custom branch \"production\" is the root branch every project already has; choose another id."
+      BRANCHES+=("$trimmed")
+    done
+  fi
+}
+
+joined_branches() {
+  local IFS=','
+  echo "${BRANCHES[*]}"
+}
+
+summary() {
+  if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
+    cat >> "$GITHUB_STEP_SUMMARY"
+  else
+    cat
+  fi
+}
