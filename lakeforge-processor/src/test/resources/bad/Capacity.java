@@ -13,8 +13,10 @@ final class Capacity {
       maxCu = 4) // expect-error: LakeforgeCapacity
   static final String INVERTED = "inverted";
   @Branch(minCu = 1,
-      maxCu = 17.5) // expect-error: LakeforgeCapacity
+      maxCu = 18) // expect-error: LakeforgeCapacity
   static final String TOO_WIDE = "too-wide";
+  @Branch(minCu = 1.5) // expect-error: LakeforgeCapacity
+  static final String HALF_STEP = "half-step";
   @Branch(minCu = 1, maxCu = 17)
   static final String WIDEST = "widest";
 }

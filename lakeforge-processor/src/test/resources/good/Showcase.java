@@ -12,7 +12,7 @@ final class Showcase {
   @Branch(from = "production", minCu = 2, maxCu = 8)
   static final String STAGING = "staging";
 
-  @Branch(ttl = "PT12H", from = "staging", readOnlyEndpoint = "reports", minCu = 0.5, maxCu = 1.5)
+  @Branch(ttl = "PT12H", from = "staging", readOnlyEndpoint = "reports", minCu = 0.5, maxCu = 2)
   static final String FEATURE_LOGIN = "feature-login";
 
   @Branch static final String QA = "qa";

@@ -203,6 +203,16 @@ final class TopologyValidator {
               + " 0.5 to 64 CU. Use a value in that range, or 0 for the bundle variable.");
       return false;
     }
+    if (value != MIN_CU && value != Math.rint(value)) {
+      report.error(
+          Rule.CAPACITY,
+          i,
+          attribute,
+          who + ": " + attribute + " " + cu(value) + " is not a compute size Lakebase offers:"
+              + " autoscaling computes are 0.5 CU or a whole number of CUs. Use "
+              + cu(Math.max(1, Math.floor(value))) + " or " + cu(Math.ceil(value)) + ".");
+      return false;
+    }
     return true;
   }
 

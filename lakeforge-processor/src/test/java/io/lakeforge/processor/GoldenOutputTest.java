@@ -74,7 +74,7 @@ class GoldenOutputTest {
         (Map<String, Map<String, Object>>) resources.get("postgres_endpoints");
     assertEquals(Map.of("parent", "${resources.postgres_branches.branch_feature_login.id}",
         "endpoint_id", "reports", "endpoint_type", "ENDPOINT_TYPE_READ_ONLY",
-        "autoscaling_limit_min_cu", 0.5, "autoscaling_limit_max_cu", 1.5),
+        "autoscaling_limit_min_cu", 0.5, "autoscaling_limit_max_cu", 2),
         endpoints.get("endpoint_feature_login_reports"));
     assertEquals(Map.of("parent", "${resources.postgres_branches.branch_qa.id}",
         "endpoint_id", "readonly", "endpoint_type", "ENDPOINT_TYPE_READ_ONLY",
