@@ -119,8 +119,9 @@ public final class Lakebase implements AutoCloseable {
 
   /** The SDK's default authentication chain, with a message that says what to set. */
   static WorkspaceClient defaultClient() {
+    DatabricksConfig config;
     try {
-      return new WorkspaceClient(new DatabricksConfig().resolve());
+      config = new DatabricksConfig().resolve();
     } catch (DatabricksException e) {
       throw new LakebaseConfigException("DATABRICKS_HOST", "Databricks authentication is not"
           + " configured (" + e.getMessage() + "). Set DATABRICKS_HOST and one of:"
@@ -128,5 +129,11 @@ public final class Lakebase implements AutoCloseable {
           + " DATABRICKS_AUTH_TYPE=github-oidc with DATABRICKS_CLIENT_ID (GitHub Actions),"
           + " DATABRICKS_TOKEN, or DATABRICKS_CONFIG_PROFILE.");
     }
+    if (config.getHost() == null || config.getHost().isBlank()) {
+      throw new LakebaseConfigException("DATABRICKS_HOST", "DATABRICKS_HOST is not set. Set it to"
+          + " the workspace URL, e.g. https://my-workspace.cloud.databricks.com, or set"
+          + " DATABRICKS_CONFIG_PROFILE to a profile that has one.");
+    }
+    return new WorkspaceClient(config);
   }
 }

@@ -49,7 +49,9 @@ public final class LakebaseDataSource implements DataSource, AutoCloseable {
 
   /** For {@code LAKEBASE_ENDPOINT}, configured from the environment and the SDK's default auth. */
   public static LakebaseDataSource fromEnvironment() {
-    return create(LakebaseConfig.fromEnvironment(), Lakebase.defaultClient());
+    LakebaseConfig config = LakebaseConfig.fromEnvironment();
+    config.requireEndpoint();
+    return create(config, Lakebase.defaultClient());
   }
 
   /** For {@link LakebaseConfig#endpoint()}; only its connection settings are used. */

@@ -101,6 +101,7 @@ public final class LakebasePool implements DataSource, AutoCloseable {
   /** A pool for {@code LAKEBASE_ENDPOINT}, configured from the environment and the SDK's default auth. */
   public static LakebasePool fromEnvironment() {
     LakebaseConfig config = LakebaseConfig.fromEnvironment();
+    config.requireEndpoint();
     return create(config, Lakebase.defaultClient());
   }
 

@@ -87,4 +87,14 @@ class DemoAppTest {
     assertTrue(result.stdout().contains("Branches.DEV (read-only): current_user = "
         + TestLakebase.ROLE), "the typed context needs no LAKEBASE_ENDPOINT: " + result.stdout());
   }
+
+  @Test
+  void withoutAWorkspaceTheMessageNamesDatabricksHost() throws Exception {
+    Map<String, String> e = environment();
+    e.remove("DATABRICKS_HOST");
+    JavaProcess.Result result = JavaProcess.run(DemoApp.class, e);
+    assertEquals(1, result.exitCode());
+    assertTrue(result.stdout().contains("Branches.DEV (read-only): FAILED: DATABRICKS_HOST is not set."),
+        result.stdout());
+  }
 }
