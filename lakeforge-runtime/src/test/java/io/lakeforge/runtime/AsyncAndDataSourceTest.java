@@ -139,9 +139,7 @@ class AsyncAndDataSourceTest {
   void theDataSourceRetriesARejectedPasswordOnce() throws SQLException {
     try (LakebaseDataSource source = LakebaseDataSource.create(env.config().build(), env.client())) {
       source.getConnection().close();
-      try (Connection su = env.superuser().getConnection(); Statement s = su.createStatement()) {
-        s.execute("alter role \"" + TestLakebase.ROLE + "\" password 'revoked-out-of-band'");
-      }
+      emulator.revokeCurrent();
       try (Connection c = source.getConnection()) {
         assertEquals(TestLakebase.ROLE, currentUser(c));
       }

@@ -202,9 +202,7 @@ class PoolCredentialTest {
   void aRejectedPasswordIsRetriedOnceWithAFreshCredential() throws Exception {
     LakebasePool pool = pool(env.config());
     Connection first = pool.getConnection();
-    try (Connection su = env.superuser().getConnection(); Statement s = su.createStatement()) {
-      s.execute("alter role \"" + TestLakebase.ROLE + "\" password 'revoked-out-of-band'");
-    }
+    emulator.revokeCurrent();
     try (Connection second = pool.getConnection()) {
       assertEquals(TestLakebase.ROLE, currentUser(second));
     }

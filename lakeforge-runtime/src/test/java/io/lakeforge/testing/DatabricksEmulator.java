@@ -44,7 +44,10 @@ import org.postgresql.PGConnection;
  * SCIM Me, Lakebase endpoints and credentials.
  *
  * <p>Minting a credential sets it as the role's PostgreSQL password; when it expires the password
- * is rotated, so only a live credential logs in. Faults (429, 500, timeouts, malformed bodies,
+ * is rotated, so only a live credential logs in. PostgreSQL holds one password per role while
+ * Lakebase accepts every live credential, so by default a mint while the current credential has
+ * more than half its lifetime left returns that same credential (with its own expiry) instead of
+ * replacing it; otherwise concurrent callers would lock each other out. Faults (429, 500, timeouts, malformed bodies,
  * slow answers) can be queued or drawn at random, and every kind of call is counted.
  */
 public final class DatabricksEmulator implements AutoCloseable {
@@ -95,6 +98,9 @@ public final class DatabricksEmulator implements AutoCloseable {
   private volatile Random faultRandom = new Random(0);
   private volatile String endpointHost = "127.0.0.1";
   private volatile String currentPassword = "";
+  private volatile Instant currentIssued = Instant.MIN;
+  private volatile Instant currentExpires = Instant.MIN;
+  private volatile boolean shareLiveTokens = true;
 
   private DatabricksEmulator(DataSource superuser, String role) throws IOException {
     this.superuser = superuser;
@@ -142,8 +148,21 @@ public final class DatabricksEmulator implements AutoCloseable {
     return role;
   }
 
-  public void tokenLifetime(Duration lifetime) {
+  /** Lifetime of credentials minted from now on; the next mint issues a new one. */
+  public synchronized void tokenLifetime(Duration lifetime) {
     tokenLifetime = lifetime;
+    currentExpires = Instant.MIN;
+  }
+
+  /** Whether a mint may return the current credential while it has over half its life left. */
+  public void shareLiveTokens(boolean share) {
+    shareLiveTokens = share;
+  }
+
+  /** Revokes the current credential out of band: the next login with it fails with 28P01. */
+  public synchronized void revokeCurrent() throws SQLException {
+    setPassword("revoked-" + random(20));
+    currentExpires = Instant.MIN;
   }
 
   /** Added to every credential call. */
@@ -242,6 +261,10 @@ public final class DatabricksEmulator implements AutoCloseable {
     tokenLifetime = Duration.ofHours(1);
     missingEndpoints.clear();
     endpointHost = "127.0.0.1";
+    shareLiveTokens = true;
+    synchronized (this) {
+      currentExpires = Instant.MIN;
+    }
   }
 
   private void handle(HttpExchange x) throws IOException {
@@ -395,14 +418,21 @@ public final class DatabricksEmulator implements AutoCloseable {
         case SLOW -> sleep(Duration.ofSeconds(1));
       }
     }
-    String token = mint();
-    Instant expires = Instant.now().plus(tokenLifetime);
-    send(x, 200, Map.of("token", token, "expire_time", expires.toString()));
+    String[] minted = mint();
+    send(x, 200, Map.of("token", minted[0], "expire_time", minted[1]));
   }
 
-  private synchronized String mint() throws SQLException {
+  /** Returns the token and its expire time. */
+  private synchronized String[] mint() throws SQLException {
+    Instant now = Instant.now();
+    Duration lived = Duration.between(currentIssued, currentExpires);
+    if (shareLiveTokens && now.isBefore(currentExpires.minus(lived.dividedBy(2)))) {
+      return new String[] {currentPassword, currentExpires.toString()};
+    }
     String token = "emu-pg-" + random(20);
     setPassword(token);
+    currentIssued = now;
+    currentExpires = now.plus(tokenLifetime);
     minted.add(token);
     long delay = tokenLifetime.toMillis();
     rotations.schedule(() -> {
@@ -417,7 +447,7 @@ public final class DatabricksEmulator implements AutoCloseable {
         }
       }
     }, delay, TimeUnit.MILLISECONDS);
-    return token;
+    return new String[] {token, currentExpires.toString()};
   }
 
   private void setPassword(String password) throws SQLException {
