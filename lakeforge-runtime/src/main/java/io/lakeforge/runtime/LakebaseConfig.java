@@ -441,7 +441,11 @@ public final class LakebaseConfig {
       return this;
     }
 
-    /** Agroal metrics behind {@link LakebasePoolStats#active()} and {@code idle()}; on by default. */
+    /**
+     * Agroal metrics behind {@link LakebasePoolStats#active()}, {@code idle()} and
+     * {@code waiting()}; on by default. With them off, {@code maxWaiting} is enforced on callers
+     * inside {@code getConnection()}, so up to {@code maxWaiting + maxSize} may wait.
+     */
     public Builder poolMetrics(boolean enabled) {
       this.poolMetrics = enabled;
       return this;

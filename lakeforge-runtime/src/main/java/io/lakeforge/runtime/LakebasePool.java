@@ -15,7 +15,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Clock;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
@@ -51,7 +51,8 @@ public final class LakebasePool implements DataSource, AutoCloseable {
   private final AgroalDataSource agroal;
   private final CredentialCache credentials;
   private final @Nullable DatabricksCalls ownedCalls;
-  private final AtomicInteger acquiring = new AtomicInteger();
+  /** Callers inside getConnection(), for maxWaiting when Agroal's metrics (and waiter count) are off. */
+  private final LongAdder acquiring = new LongAdder();
   private final DSLContext dsl;
 
   LakebasePool(String name, LakebaseConfig config, String endpoint, String host, String user,
@@ -145,37 +146,46 @@ public final class LakebasePool implements DataSource, AutoCloseable {
    */
   @Override
   public Connection getConnection() throws SQLException {
-    int inside = acquiring.incrementAndGet();
+    if (config.poolMetrics()) {
+      // Agroal already counts its waiters; reading that count keeps LakeForge's hot path free of
+      // shared writes. Arrivals racing past the check can overshoot maxWaiting by a few.
+      if (agroal.getMetrics().awaitingCount() >= config.maxWaiting()) {
+        throw exhausted();
+      }
+      return acquire();
+    }
+    acquiring.increment();
     try {
-      if (inside > config.maxWaiting() && saturated(inside)) {
-        throw new PoolExhaustedException(name + ": " + config.maxWaiting() + " callers are already"
-            + " waiting for a connection (maxWaiting). Raise maxSize or maxWaiting, or shed load.");
+      if (acquiring.sum() > config.maxWaiting() + config.maxSize()) {
+        throw exhausted();
       }
-      try {
-        return agroal.getConnection();
-      } catch (SQLException | RuntimeException e) {
-        if (!Jdbc.isAuthFailure(e)) {
-          throw translate(e);
-        }
-        LOG.log(System.Logger.Level.INFO, () -> name + ": PostgreSQL rejected the cached"
-            + " credential (28P01); retrying once with a fresh one");
-        credentials.invalidate();
-        try {
-          return agroal.getConnection();
-        } catch (SQLException | RuntimeException again) {
-          throw translate(again);
-        }
-      }
+      return acquire();
     } finally {
-      acquiring.decrementAndGet();
+      acquiring.decrement();
     }
   }
 
-  private boolean saturated(int inside) {
-    if (!config.poolMetrics()) {
-      return inside > config.maxWaiting() + config.maxSize();
+  private Connection acquire() throws SQLException {
+    try {
+      return agroal.getConnection();
+    } catch (SQLException | RuntimeException e) {
+      if (!Jdbc.isAuthFailure(e)) {
+        throw translate(e);
+      }
+      LOG.log(System.Logger.Level.INFO, () -> name + ": PostgreSQL rejected the cached"
+          + " credential (28P01); retrying once with a fresh one");
+      credentials.invalidate();
+      try {
+        return agroal.getConnection();
+      } catch (SQLException | RuntimeException again) {
+        throw translate(again);
+      }
     }
-    return agroal.getMetrics().activeCount() >= config.maxSize();
+  }
+
+  private PoolExhaustedException exhausted() {
+    return new PoolExhaustedException(name + ": " + config.maxWaiting() + " callers are already"
+        + " waiting for a connection (maxWaiting). Raise maxSize or maxWaiting, or shed load.");
   }
 
   private SQLException translate(Exception e) {
@@ -219,7 +229,7 @@ public final class LakebasePool implements DataSource, AutoCloseable {
   /** Current pool and credential figures. */
   public LakebasePoolStats stats() {
     AgroalDataSourceMetrics m = agroal.getMetrics();
-    long waiting = config.poolMetrics() ? m.awaitingCount() : acquiring.get();
+    long waiting = config.poolMetrics() ? m.awaitingCount() : acquiring.sum();
     return new LakebasePoolStats(name, m.activeCount(), m.availableCount(), waiting,
         config.maxSize(), m.creationCount(), credentials.refreshes(), credentials.failures(),
         credentials.apiCalls());

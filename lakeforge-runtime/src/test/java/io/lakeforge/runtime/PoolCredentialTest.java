@@ -258,6 +258,32 @@ class PoolCredentialTest {
   }
 
   @Test
+  void withoutPoolMetricsMaxWaitingCountsCallersInsideGetConnection() throws Exception {
+    LakebasePool pool = pool(env.config().maxSize(1).maxWaiting(1).poolMetrics(false)
+        .acquisitionTimeout(Duration.ofSeconds(20)));
+    Connection held = pool.getConnection();
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    List<Future<String>> waiters = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      waiters.add(threads.submit(() -> {
+        try (Connection c = pool.getConnection()) {
+          return currentUser(c);
+        }
+      }));
+    }
+    for (int i = 0; i < 200 && pool.stats().waiting() < 2; i++) {
+      Thread.sleep(25);
+    }
+    assertEquals(2, pool.stats().waiting(), "maxWaiting + maxSize callers may wait");
+    assertThrows(PoolExhaustedException.class, pool::getConnection);
+    held.close();
+    for (Future<String> w : waiters) {
+      assertEquals(TestLakebase.ROLE, w.get(20, TimeUnit.SECONDS));
+    }
+    threads.shutdown();
+  }
+
+  @Test
   void brokenConnectionsAreDetectedAndReplaced() throws Exception {
     LakebasePool pool = pool(env.config().maxSize(2).idleValidation(Duration.ofMillis(1)));
     try (Connection c = pool.getConnection()) {

@@ -32,7 +32,8 @@ public final class TestLakebase {
   private final DatabricksEmulator emulator;
 
   private TestLakebase() throws IOException, SQLException {
-    Path data = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "embedded-pg-");
+    Path base = Files.createDirectories(Path.of("target").toAbsolutePath());
+    Path data = Files.createTempDirectory(base, "embedded-pg-");
     postgres = EmbeddedPostgres.builder()
         .setDataDirectory(data)
         .setCleanDataDirectory(true)

@@ -1,0 +1,104 @@
+package io.lakeforge.bench;
+
+import com.databricks.sdk.WorkspaceClient;
+import com.databricks.sdk.core.DatabricksConfig;
+import io.agroal.api.AgroalDataSource;
+import io.agroal.api.configuration.AgroalConnectionPoolConfiguration.ConnectionValidator;
+import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
+import io.agroal.api.security.NamePrincipal;
+import io.agroal.api.security.SimplePassword;
+import io.lakeforge.runtime.LakebaseConfig;
+import io.lakeforge.testing.TestLakebase;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.postgresql.PGConnection;
+
+/**
+ * The shared parts of every benchmark: one embedded PostgreSQL and one Databricks emulator on
+ * 127.0.0.1 (started by the parent JVM and described to JMH forks through system properties), the
+ * LakeForge configuration, and the baseline: a plain Agroal pool with a static password.
+ */
+final class BenchEnv {
+
+  static final String STATIC_ROLE = "bench_static";
+
+  private BenchEnv() {}
+
+  /** Starts the server and emulator; returns the system properties that describe them. */
+  static Map<String, String> start() throws SQLException {
+    TestLakebase env = TestLakebase.get();
+    String password = "static-" + UUID.randomUUID();
+    try (Connection c = env.superuser().getConnection()) {
+      c.createStatement().execute("drop role if exists " + STATIC_ROLE);
+      c.createStatement().execute("create role " + STATIC_ROLE + " login");
+      c.unwrap(PGConnection.class).alterUserPassword(STATIC_ROLE, password.toCharArray(), "scram-sha-256");
+    }
+    Map<String, String> props = new LinkedHashMap<>();
+    props.put("bench.pgPort", Integer.toString(env.port()));
+    props.put("bench.emulator", env.emulator().url());
+    props.put("bench.clientId", env.emulator().clientId());
+    props.put("bench.clientSecret", env.emulator().clientSecret());
+    props.put("bench.staticPassword", password);
+    props.forEach(System::setProperty);
+    return props;
+  }
+
+  static int port() {
+    return Integer.getInteger("bench.pgPort");
+  }
+
+  static WorkspaceClient client() {
+    return new WorkspaceClient(new DatabricksConfig()
+        .setHost(System.getProperty("bench.emulator"))
+        .setClientId(System.getProperty("bench.clientId"))
+        .setClientSecret(System.getProperty("bench.clientSecret"))
+        .setAuthType("oauth-m2m"));
+  }
+
+  /** LakeForge settings: the defaults, with the local host, port, role and no TLS. */
+  static LakebaseConfig.Builder config() {
+    return LakebaseConfig.builder()
+        .host("127.0.0.1")
+        .port(port())
+        .database(TestLakebase.DATABASE)
+        .user(TestLakebase.ROLE)
+        .endpoint(TestLakebase.ENDPOINT)
+        .sslMode("disable");
+  }
+
+  /** The baseline: Agroal with the same pool settings as LakebasePool, and a static password. */
+  static AgroalDataSource staticAgroal(LakebaseConfig config) throws SQLException {
+    return AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
+        .metricsEnabled(config.poolMetrics())
+        .connectionPoolConfiguration(pool -> pool
+            .minSize(config.minSize())
+            .initialSize(config.minSize())
+            .maxSize(config.maxSize())
+            .acquisitionTimeout(config.acquisitionTimeout())
+            .maxLifetime(config.maxLifetime())
+            .reapTimeout(config.maxIdle())
+            .idleValidationTimeout(config.idleValidation())
+            .connectionValidator(ConnectionValidator.defaultValidator())
+            .exceptionSorter(e -> e.getSQLState() != null
+                && (e.getSQLState().startsWith("08") || e.getSQLState().startsWith("57P")))
+            .connectionFactoryConfiguration(factory -> factory
+                .jdbcUrl("jdbc:postgresql://127.0.0.1:" + port() + "/" + TestLakebase.DATABASE)
+                .principal(new NamePrincipal(STATIC_ROLE))
+                .credential(new SimplePassword(System.getProperty("bench.staticPassword")))
+                .loginTimeout(Duration.ofSeconds(10))
+                .jdbcProperty("sslmode", "disable")
+                .jdbcProperty("ApplicationName", "lakeforge")
+                .jdbcProperty("tcpKeepAlive", "true")
+                .jdbcProperty("connectTimeout", "10"))));
+  }
+
+  static String median(double[] values) {
+    double[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    return String.format("%.1f", sorted[sorted.length / 2]);
+  }
+}
