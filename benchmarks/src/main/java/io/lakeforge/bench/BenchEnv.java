@@ -3,15 +3,12 @@ package io.lakeforge.bench;
 import com.databricks.sdk.WorkspaceClient;
 import com.databricks.sdk.core.DatabricksConfig;
 import io.agroal.api.AgroalDataSource;
-import io.agroal.api.configuration.AgroalConnectionPoolConfiguration.ConnectionValidator;
-import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
-import io.agroal.api.security.NamePrincipal;
 import io.agroal.api.security.SimplePassword;
 import io.lakeforge.runtime.LakebaseConfig;
+import io.lakeforge.runtime.internal.AgroalPools;
 import io.lakeforge.testing.TestLakebase;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -70,30 +67,10 @@ final class BenchEnv {
         .sslMode("disable");
   }
 
-  /** The baseline: Agroal with the same pool settings as LakebasePool, and a static password. */
+  /** The baseline: Agroal with LakebasePool's exact settings, and a static password. */
   static AgroalDataSource staticAgroal(LakebaseConfig config) throws SQLException {
-    return AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
-        .metricsEnabled(config.poolMetrics())
-        .connectionPoolConfiguration(pool -> pool
-            .minSize(config.minSize())
-            .initialSize(config.minSize())
-            .maxSize(config.maxSize())
-            .acquisitionTimeout(config.acquisitionTimeout())
-            .maxLifetime(config.maxLifetime())
-            .reapTimeout(config.maxIdle())
-            .idleValidationTimeout(config.idleValidation())
-            .connectionValidator(ConnectionValidator.defaultValidator())
-            .exceptionSorter(e -> e.getSQLState() != null
-                && (e.getSQLState().startsWith("08") || e.getSQLState().startsWith("57P")))
-            .connectionFactoryConfiguration(factory -> factory
-                .jdbcUrl("jdbc:postgresql://127.0.0.1:" + port() + "/" + TestLakebase.DATABASE)
-                .principal(new NamePrincipal(STATIC_ROLE))
-                .credential(new SimplePassword(System.getProperty("bench.staticPassword")))
-                .loginTimeout(Duration.ofSeconds(10))
-                .jdbcProperty("sslmode", "disable")
-                .jdbcProperty("ApplicationName", "lakeforge")
-                .jdbcProperty("tcpKeepAlive", "true")
-                .jdbcProperty("connectTimeout", "10"))));
+    return AgroalDataSource.from(AgroalPools.configuration(config, "127.0.0.1", STATIC_ROLE,
+        new SimplePassword(System.getProperty("bench.staticPassword")), null));
   }
 
   static String median(double[] values) {

@@ -3,9 +3,8 @@ package io.lakeforge.runtime;
 import com.databricks.sdk.WorkspaceClient;
 import io.agroal.api.AgroalDataSource;
 import io.agroal.api.AgroalDataSourceMetrics;
-import io.agroal.api.configuration.AgroalConnectionPoolConfiguration.ConnectionValidator;
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
-import io.agroal.api.security.NamePrincipal;
+import io.lakeforge.runtime.internal.AgroalPools;
 import io.lakeforge.runtime.internal.CredentialCache;
 import io.lakeforge.runtime.internal.DatabricksCalls;
 import io.lakeforge.runtime.internal.Jdbc;
@@ -64,31 +63,8 @@ public final class LakebasePool implements DataSource, AutoCloseable {
     this.credentials = new CredentialCache(name, endpoint, calls, config.credentialMode(),
         config.refreshMargin(), Clock.systemUTC());
     TokenSecurityProvider security = new TokenSecurityProvider(credentials);
-    AgroalDataSourceConfigurationSupplier supplier = new AgroalDataSourceConfigurationSupplier()
-        .metricsEnabled(config.poolMetrics())
-        .connectionPoolConfiguration(pool -> pool
-            .minSize(config.minSize())
-            .initialSize(config.minSize())
-            .maxSize(config.maxSize())
-            .acquisitionTimeout(config.acquisitionTimeout())
-            .maxLifetime(config.maxLifetime())
-            .reapTimeout(config.maxIdle())
-            .idleValidationTimeout(config.idleValidation())
-            .connectionValidator(ConnectionValidator.defaultValidator())
-            .exceptionSorter(Jdbc::isFatal)
-            .connectionFactoryConfiguration(factory -> {
-              factory.jdbcUrl(Jdbc.url(host, config.port(), config.database()))
-                  .principal(new NamePrincipal(user))
-                  .credential(security.credential())
-                  .addSecurityProvider(security)
-                  .loginTimeout(java.time.Duration.ofSeconds(10));
-              Jdbc.properties(user, config.sslMode()).forEach((k, v) -> {
-                if (!k.equals("user")) {
-                  factory.jdbcProperty((String) k, (String) v);
-                }
-              });
-              return factory;
-            }));
+    AgroalDataSourceConfigurationSupplier supplier = AgroalPools.configuration(
+        config, host, user, security.credential(), security);
     try {
       this.agroal = AgroalDataSource.from(supplier);
     } catch (SQLException e) {

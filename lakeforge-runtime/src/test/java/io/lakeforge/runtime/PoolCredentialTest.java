@@ -234,17 +234,7 @@ class PoolCredentialTest {
         .acquisitionTimeout(Duration.ofSeconds(20)));
     Connection held = pool.getConnection();
     ExecutorService threads = Executors.newFixedThreadPool(2);
-    List<Future<String>> waiters = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      waiters.add(threads.submit(() -> {
-        try (Connection c = pool.getConnection()) {
-          return currentUser(c);
-        }
-      }));
-    }
-    for (int i = 0; i < 200 && pool.stats().waiting() < 2; i++) {
-      Thread.sleep(25);
-    }
+    List<Future<String>> waiters = startWaiters(pool, threads, 2);
     assertEquals(2, pool.stats().waiting());
     PoolExhaustedException e = assertThrows(PoolExhaustedException.class, pool::getConnection);
     assertTrue(e.getMessage().contains("2 callers are already waiting for a connection (maxWaiting)"),
@@ -263,17 +253,7 @@ class PoolCredentialTest {
         .acquisitionTimeout(Duration.ofSeconds(20)));
     Connection held = pool.getConnection();
     ExecutorService threads = Executors.newFixedThreadPool(2);
-    List<Future<String>> waiters = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      waiters.add(threads.submit(() -> {
-        try (Connection c = pool.getConnection()) {
-          return currentUser(c);
-        }
-      }));
-    }
-    for (int i = 0; i < 200 && pool.stats().waiting() < 2; i++) {
-      Thread.sleep(25);
-    }
+    List<Future<String>> waiters = startWaiters(pool, threads, 2);
     assertEquals(2, pool.stats().waiting(), "maxWaiting + maxSize callers may wait");
     assertThrows(PoolExhaustedException.class, pool::getConnection);
     held.close();
@@ -281,6 +261,23 @@ class PoolCredentialTest {
       assertEquals(TestLakebase.ROLE, w.get(20, TimeUnit.SECONDS));
     }
     threads.shutdown();
+  }
+
+  /** Starts callers that block in getConnection() and returns once the pool reports them waiting. */
+  private static List<Future<String>> startWaiters(LakebasePool pool, ExecutorService threads, int n)
+      throws InterruptedException {
+    List<Future<String>> waiters = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      waiters.add(threads.submit(() -> {
+        try (Connection c = pool.getConnection()) {
+          return currentUser(c);
+        }
+      }));
+    }
+    for (int i = 0; i < 200 && pool.stats().waiting() < n; i++) {
+      Thread.sleep(25);
+    }
+    return waiters;
   }
 
   @Test
