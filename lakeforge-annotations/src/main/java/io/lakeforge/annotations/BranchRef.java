@@ -17,6 +17,7 @@ public record BranchRef(
   /** The read-write endpoint id Lakebase creates with every branch. */
   public static final String PRIMARY = "primary";
 
+  /** Checks that no identifier is null. */
   public BranchRef {
     Objects.requireNonNull(projectId, "projectId");
     Objects.requireNonNull(branchId, "branchId");

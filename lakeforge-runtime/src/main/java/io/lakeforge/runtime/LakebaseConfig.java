@@ -178,10 +178,12 @@ public final class LakebaseConfig {
     return host;
   }
 
+  /** PostgreSQL port ({@code PGPORT}, default 5432). */
   public int port() {
     return port;
   }
 
+  /** Database name ({@code PGDATABASE}, default {@code databricks_postgres}). */
   public String database() {
     return database;
   }
@@ -196,6 +198,7 @@ public final class LakebaseConfig {
     return endpoint;
   }
 
+  /** PostgreSQL {@code sslmode} ({@code PGSSLMODE}, default {@code require}). */
   public String sslMode() {
     return sslMode;
   }
@@ -205,54 +208,67 @@ public final class LakebaseConfig {
     return projectOverride;
   }
 
+  /** Connections the pool keeps open when idle (default 0). */
   public int minSize() {
     return minSize;
   }
 
+  /** Most connections the pool opens (default 10). */
   public int maxSize() {
     return maxSize;
   }
 
+  /** How long a caller waits for a connection (default 30 s). */
   public Duration acquisitionTimeout() {
     return acquisitionTimeout;
   }
 
+  /** Callers allowed to wait at once before the next fails fast (default 100). */
   public int maxWaiting() {
     return maxWaiting;
   }
 
+  /** Age at which a physical connection is replaced (default 3600 s). */
   public Duration maxLifetime() {
     return maxLifetime;
   }
 
+  /** Idle time after which a connection above {@code minSize} is closed (default 600 s). */
   public Duration maxIdle() {
     return maxIdle;
   }
 
+  /** Idle time after which a connection is validated before it is lent (default 30 s). */
   public Duration idleValidation() {
     return idleValidation;
   }
 
+  /** Cached credentials or one per physical connection (default {@link CredentialMode#CACHED}). */
   public CredentialMode credentialMode() {
     return credentialMode;
   }
 
+  /** Remaining validity at which a cached credential is refreshed (default 5 min, at most half its lifetime). */
   public Duration refreshMargin() {
     return refreshMargin;
   }
 
+  /** Hard timeout of one Databricks API call (default 10 s). */
   public Duration apiTimeout() {
     return apiTimeout;
   }
 
+  /** Attempts per Databricks API request, the first included (default 4). */
   public int apiAttempts() {
     return apiAttempts;
   }
 
+  /** First retry delay, doubled per attempt with jitter (default 200 ms). */
   public Duration apiBackoff() {
     return apiBackoff;
   }
 
+  /** Whether Agroal metrics are on (default {@code true}). */
   public boolean poolMetrics() {
     return poolMetrics;
   }
@@ -338,11 +354,13 @@ public final class LakebaseConfig {
       return this;
     }
 
+    /** PostgreSQL port; 5432 by default. */
     public Builder port(int port) {
       this.port = port;
       return this;
     }
 
+    /** Database name; {@code databricks_postgres} by default. */
     public Builder database(String database) {
       this.database = Objects.requireNonNull(database, "database");
       return this;
@@ -372,11 +390,13 @@ public final class LakebaseConfig {
       return this;
     }
 
+    /** Connections kept open when idle; 0 by default. */
     public Builder minSize(int minSize) {
       this.minSize = minSize;
       return this;
     }
 
+    /** Most connections the pool opens; 10 by default. */
     public Builder maxSize(int maxSize) {
       this.maxSize = maxSize;
       return this;
@@ -412,6 +432,7 @@ public final class LakebaseConfig {
       return this;
     }
 
+    /** Cached credentials (default) or one per physical connection. */
     public Builder credentialMode(CredentialMode mode) {
       this.credentialMode = Objects.requireNonNull(mode, "credentialMode");
       return this;

@@ -6,6 +6,10 @@ public final class LakebaseConfigException extends LakebaseException {
 
   private final String variable;
 
+  /**
+   * @param variable the environment variable or builder property at fault
+   * @param message what is wrong and what to set
+   */
   public LakebaseConfigException(String variable, String message) {
     super(message);
     this.variable = variable;

@@ -1,5 +1,7 @@
 package io.lakeforge.runtime;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A Lakebase credential could not be obtained from the Databricks API after the configured
  * retries. Connections already open are unaffected.
@@ -7,7 +9,8 @@ package io.lakeforge.runtime;
 public final class LakebaseCredentialException extends LakebaseException {
   private static final long serialVersionUID = 1L;
 
-  public LakebaseCredentialException(String message, Throwable cause) {
+  /** A failure to obtain a credential, with a message free of secrets. */
+  public LakebaseCredentialException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

@@ -1,5 +1,7 @@
 package io.lakeforge.runtime;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Base of LakeForge's unchecked exceptions. Messages name what failed and what to do; they never
  * contain a token, password or client secret.
@@ -7,11 +9,13 @@ package io.lakeforge.runtime;
 public class LakebaseException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** An exception with a message that says what failed and what to do. */
   public LakebaseException(String message) {
     super(message);
   }
 
-  public LakebaseException(String message, Throwable cause) {
+  /** An exception with a message and its cause. */
+  public LakebaseException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 }

@@ -9,6 +9,7 @@ import java.sql.SQLTransientConnectionException;
 public final class PoolExhaustedException extends SQLTransientConnectionException {
   private static final long serialVersionUID = 1L;
 
+  /** With SQLSTATE 53300 (too many connections). */
   public PoolExhaustedException(String message) {
     super(message, "53300");
   }
