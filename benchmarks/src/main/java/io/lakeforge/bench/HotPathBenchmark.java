@@ -51,9 +51,7 @@ public class HotPathBenchmark {
       AgroalDataSource a = BenchEnv.staticAgroal(BenchEnv.config().build());
       dataSource = a;
       // The same jOOQ settings LakeForge uses, so the jOOQ/JDBC ratio compares like with like.
-      dsl = DSL.using(a, SQLDialect.POSTGRES, new org.jooq.conf.Settings()
-          .withExecuteLogging(false).withFetchWarnings(false).withRenderFormatted(false)
-          .withDiagnosticsLogging(false));
+      dsl = DSL.using(a, SQLDialect.POSTGRES, LakebasePool.jooqSettings());
       closer = a;
     }
     // Warm: open as many connections as the benchmark threads will hold.

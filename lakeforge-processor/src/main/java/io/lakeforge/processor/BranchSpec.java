@@ -44,7 +44,12 @@ record BranchSpec(
 
   /** Bundle resource key of the branch: {@code pre-prod → branch_pre_prod}. */
   String branchKey() {
-    return "branch_" + Ids.sanitize(id);
+    return branchKey(id);
+  }
+
+  /** Bundle resource key of a branch id. */
+  static String branchKey(String branchId) {
+    return "branch_" + Ids.sanitize(branchId);
   }
 
   /** Bundle resource key of the read-only endpoint: {@code endpoint_pre_prod_readonly}. */

@@ -71,7 +71,7 @@ final class BundleYamlWriter {
     branch.put("parent", "${resources.postgres_projects." + PROJECT_KEY + ".id}");
     branch.put("branch_id", b.id());
     if (!b.from().isEmpty()) {
-      branch.put("source_branch", "${resources.postgres_branches." + keyOf(b.from()) + ".id}");
+      branch.put("source_branch", "${resources.postgres_branches." + BranchSpec.branchKey(b.from()) + ".id}");
     }
     if (b.protect()) {
       branch.put("is_protected", true);
@@ -105,9 +105,5 @@ final class BundleYamlWriter {
       return variable;
     }
     return value == Math.rint(value) ? (Object) (long) value : (Object) value;
-  }
-
-  private static String keyOf(String branchId) {
-    return "branch_" + Ids.sanitize(branchId);
   }
 }

@@ -27,10 +27,12 @@ final class TopologyValidator {
   private final Topology topology;
   private final String extrasLabel;
   private final Report report = new Report();
+  private final Set<String> ids = new HashSet<>();
 
   private TopologyValidator(Topology topology, String extrasLabel) {
     this.topology = topology;
     this.extrasLabel = extrasLabel;
+    topology.branches().forEach(b -> ids.add(b.id()));
   }
 
   /**
@@ -229,8 +231,7 @@ final class TopologyValidator {
               + " from empty to branch from the project's default branch.");
       return;
     }
-    boolean declared = topology.branches().stream().anyMatch(o -> o.id().equals(b.from()));
-    if (!declared) {
+    if (!ids.contains(b.from())) {
       report.error(
           Rule.SOURCE_BRANCH,
           i,

@@ -41,7 +41,6 @@ public final class Lakebase implements AutoCloseable {
   private Lakebase(LakebaseConfig config, DatabricksCalls calls) {
     this.config = config;
     this.calls = calls;
-    this.user = config.user();
   }
 
   /** From the environment, authenticating with the SDK's default chain. */
@@ -89,7 +88,7 @@ public final class Lakebase implements AutoCloseable {
   private String user() {
     String u = user;
     if (u == null) {
-      u = calls.currentUser();
+      u = user(config, calls);
       user = u;
     }
     return u;
@@ -110,6 +109,16 @@ public final class Lakebase implements AutoCloseable {
     pools.clear();
     open.forEach(LakebasePool::close);
     calls.close();
+  }
+
+  /** The configured host, else the endpoint's host from the Databricks API. */
+  static String host(LakebaseConfig config, DatabricksCalls calls, String endpoint) {
+    return config.host() != null ? config.host() : calls.host(endpoint);
+  }
+
+  /** The configured user, else the current Databricks identity. */
+  static String user(LakebaseConfig config, DatabricksCalls calls) {
+    return config.user() != null ? config.user() : calls.currentUser();
   }
 
   static DatabricksCalls calls(LakebaseConfig config, WorkspaceClient client) {

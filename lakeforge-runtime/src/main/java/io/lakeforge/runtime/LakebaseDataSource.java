@@ -59,8 +59,8 @@ public final class LakebaseDataSource implements DataSource, AutoCloseable {
     String endpoint = config.requireEndpoint();
     DatabricksCalls calls = Lakebase.calls(config, client);
     try {
-      String host = config.host() != null ? config.host() : calls.host(endpoint);
-      String user = config.user() != null ? config.user() : calls.currentUser();
+      String host = Lakebase.host(config, calls, endpoint);
+      String user = Lakebase.user(config, calls);
       String name = LakebasePool.poolName(endpoint).replace("lakebase[", "lakebase-ds[");
       CredentialCache cache = new CredentialCache(name, endpoint, calls, config.credentialMode(),
           config.refreshMargin(), Clock.systemUTC());

@@ -90,8 +90,8 @@ public final class LakebasePool implements DataSource, AutoCloseable {
     String endpoint = config.requireEndpoint();
     DatabricksCalls calls = Lakebase.calls(config, client);
     try {
-      String host = config.host() != null ? config.host() : calls.host(endpoint);
-      String user = config.user() != null ? config.user() : calls.currentUser();
+      String host = Lakebase.host(config, calls, endpoint);
+      String user = Lakebase.user(config, calls);
       return new LakebasePool(poolName(endpoint), config, endpoint, host, user, calls, true);
     } catch (RuntimeException e) {
       calls.close();
@@ -104,8 +104,13 @@ public final class LakebasePool implements DataSource, AutoCloseable {
     return "lakebase[" + p[1] + "/" + p[3] + "/" + p[5] + "]";
   }
 
-  /** jOOQ settings that keep jOOQ's per-query overhead low. */
-  static Settings jooqSettings() {
+  /**
+   * The jOOQ settings of LakeForge's contexts: no execute logging, no warning fetches, no
+   * diagnostics, unformatted SQL; they remove per-query work without changing results.
+   *
+   * @return a new {@link Settings} instance
+   */
+  public static Settings jooqSettings() {
     return new Settings()
         .withExecuteLogging(false)
         .withFetchWarnings(false)
