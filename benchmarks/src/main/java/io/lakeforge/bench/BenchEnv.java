@@ -73,9 +73,9 @@ final class BenchEnv {
         new SimplePassword(System.getProperty("bench.staticPassword")), null));
   }
 
-  static String median(double[] values) {
+  static double median(double[] values) {
     double[] sorted = values.clone();
     java.util.Arrays.sort(sorted);
-    return String.format("%.1f", sorted[sorted.length / 2]);
+    return sorted[sorted.length / 2];
   }
 }

@@ -46,8 +46,9 @@ final class ColdBurst {
     out.append(BenchMain.row(List.of("pool", "all served after (ms)", "**vs static password**",
         "API calls per burst")));
     out.append(BenchMain.row(List.of("---", "---", "---", "---")));
-    String base = BenchEnv.median(baseline);
-    out.append(BenchMain.row(List.of("Agroal, static password (baseline)", base, "1.00", "0")));
+    double base = BenchEnv.median(baseline);
+    out.append(BenchMain.row(List.of("Agroal, static password (baseline)",
+        String.format("%.1f", base), "1.00", "0")));
     for (CredentialMode mode : CredentialMode.values()) {
       double[] times = new double[ROUNDS];
       double[] calls = new double[ROUNDS];
@@ -60,10 +61,9 @@ final class ColdBurst {
           calls[r] = emulator.credentialCalls();
         }
       }
-      String median = BenchEnv.median(times);
-      out.append(BenchMain.row(List.of("LakeForge " + mode.name(), median,
-          String.format("**%.2f**", Double.parseDouble(median) / Double.parseDouble(base)),
-          BenchEnv.median(calls))));
+      double median = BenchEnv.median(times);
+      out.append(BenchMain.row(List.of("LakeForge " + mode.name(), String.format("%.1f", median),
+          String.format("**%.2f**", median / base), String.format("%.0f", BenchEnv.median(calls)))));
     }
     threads.shutdown();
     emulator.reset();

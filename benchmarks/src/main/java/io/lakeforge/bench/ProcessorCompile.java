@@ -38,10 +38,10 @@ final class ProcessorCompile {
     measure(500, WARMUPS, 0);
     for (int branches : new int[] {1, 100, 500}) {
       double[][] times = measure(branches, 3, ROUNDS);
-      String a = BenchEnv.median(times[1]);
-      String b = BenchEnv.median(times[0]);
-      out.append(BenchMain.row(List.of(Integer.toString(branches), a, b,
-          String.format("**%.2f**", Double.parseDouble(b) / Double.parseDouble(a)))));
+      double without = BenchEnv.median(times[1]);
+      double with = BenchEnv.median(times[0]);
+      out.append(BenchMain.row(List.of(Integer.toString(branches), String.format("%.1f", without),
+          String.format("%.1f", with), String.format("**%.2f**", with / without))));
     }
     return out.append('\n').toString();
   }

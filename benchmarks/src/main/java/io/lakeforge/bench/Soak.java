@@ -101,11 +101,7 @@ final class Soak {
     long failuresApi = lakebase.stats().values().stream().mapToLong(LakebasePoolStats::credentialFailures).sum();
     int endpoints = lakebase.stats().size();
     lakebase.close();
-    int sessions = env.sessions();
-    for (int i = 0; i < 100 && sessions > 0; i++) {
-      Thread.sleep(50);
-      sessions = env.sessions();
-    }
+    int sessions = env.sessionsAfterClose();
     int calls = emulator.credentialCalls();
     int rotations = emulator.rotations();
     int minted = emulator.mintedTokens().size() - mintedBefore;

@@ -418,16 +418,17 @@ public final class DatabricksEmulator implements AutoCloseable {
         case SLOW -> sleep(Duration.ofSeconds(1));
       }
     }
-    String[] minted = mint();
-    send(x, 200, Map.of("token", minted[0], "expire_time", minted[1]));
+    Issued issued = mint();
+    send(x, 200, Map.of("token", issued.token(), "expire_time", issued.expires().toString()));
   }
 
-  /** Returns the token and its expire time. */
-  private synchronized String[] mint() throws SQLException {
+  private record Issued(String token, Instant expires) {}
+
+  private synchronized Issued mint() throws SQLException {
     Instant now = Instant.now();
     Duration lived = Duration.between(currentIssued, currentExpires);
     if (shareLiveTokens && now.isBefore(currentExpires.minus(lived.dividedBy(2)))) {
-      return new String[] {currentPassword, currentExpires.toString()};
+      return new Issued(currentPassword, currentExpires);
     }
     String token = "emu-pg-" + random(20);
     setPassword(token);
@@ -447,7 +448,7 @@ public final class DatabricksEmulator implements AutoCloseable {
         }
       }
     }, delay, TimeUnit.MILLISECONDS);
-    return new String[] {token, currentExpires.toString()};
+    return new Issued(token, currentExpires);
   }
 
   private void setPassword(String password) throws SQLException {

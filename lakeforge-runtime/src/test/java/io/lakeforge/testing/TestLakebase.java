@@ -113,6 +113,19 @@ public final class TestLakebase {
     return count("select count(*) from pg_stat_activity where usename = '" + ROLE + "'");
   }
 
+  /**
+   * Sessions of the application role left after waiting up to 5 s for closing backends to exit
+   * (a backend leaves pg_stat_activity shortly after its client disconnects).
+   */
+  public int sessionsAfterClose() throws InterruptedException {
+    int sessions = sessions();
+    for (int i = 0; i < 100 && sessions > 0; i++) {
+      Thread.sleep(50);
+      sessions = sessions();
+    }
+    return sessions;
+  }
+
   /** Ends every session of the application role, as a failover or admin would. */
   public int terminateSessions() {
     return count("select count(pg_terminate_backend(pid)) from pg_stat_activity where usename = '"

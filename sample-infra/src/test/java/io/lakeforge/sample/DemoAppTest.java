@@ -51,17 +51,11 @@ class DemoAppTest {
   @Test
   void githubOidcNeedsNoStoredSecret() throws Exception {
     emulator.reset();
-    Map<String, String> e = new HashMap<>();
+    Map<String, String> e = environment();
+    e.remove("DATABRICKS_CLIENT_SECRET");
     e.put("DATABRICKS_AUTH_TYPE", "github-oidc");
-    e.put("DATABRICKS_HOST", emulator.url());
-    e.put("DATABRICKS_CLIENT_ID", emulator.clientId());
     e.put("ACTIONS_ID_TOKEN_REQUEST_URL", emulator.githubIdTokenUrl() + "?api-version=2.0");
     e.put("ACTIONS_ID_TOKEN_REQUEST_TOKEN", emulator.githubRequestToken());
-    e.put("LAKEBASE_ENDPOINT", TestLakebase.ENDPOINT);
-    e.put("PGPORT", Integer.toString(env.port()));
-    e.put("PGDATABASE", TestLakebase.DATABASE);
-    e.put("PGUSER", TestLakebase.ROLE);
-    e.put("PGSSLMODE", "disable");
     for (String name : e.keySet()) {
       assertTrue(!name.contains("SECRET") && !name.equals("DATABRICKS_TOKEN"), name);
     }
