@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # Shared helpers for the delivery scripts. Source it; do not run it.
 # Inputs arrive as environment variables (PROJECT_NAME, CUSTOM_BRANCHES, ...), never as code:
 # nothing here evaluates, expands or executes an input.
@@ -52,6 +53,7 @@ validate_inputs() {
   fi
   if [[ -n "${list//[[:space:]]/}" ]]; then
     local entry trimmed
+    local -a entries
     IFS=',' read -r -a entries <<< "$list"
     if [[ "$list" == *, ]]; then
       entries+=("")
@@ -71,6 +73,7 @@ validate_inputs() {
 validate_allow_deletes() {
   ALLOWED=()
   local list="${ALLOW_DELETES:-}" entry
+  local -a entries
   if [[ "$list" == *$'\n'* || "$list" == *$'\r'* ]]; then
     die "allow_deletes must be on one line."
   fi

@@ -23,7 +23,7 @@ version="$(jq -r '.plan_version // 0' "$plan")"
 
 # One line per top-level resource: key <TAB> action <TAB> gone <TAB> protected.
 # Child nodes such as postgres_projects.p.permissions are counted, not listed.
-entries="$(jq -r '
+rows="$(jq -r '
   (.plan // {}) | to_entries[]
   | (.key | ltrimstr("resources.")) as $k
   | select(($k | split(".") | length) == 2)
@@ -38,7 +38,7 @@ counts="$(jq -r '
   | "Plan: \(.[0]) to add, \(.[1]) to change, \(.[2]) to delete, \(.[3]) unchanged"' "$plan")"
 
 keys_with() { # action [gone]
-  awk -F'\t' -v a="$1" -v g="${2:-}" '$2 == a && (g == "" || $3 == g) { print $1 }' <<< "$entries"
+  awk -F'\t' -v a="$1" -v g="${2:-}" '$2 == a && (g == "" || $3 == g) { print $1 }' <<< "$rows"
 }
 list() { # title keys...
   local title="$1"; shift
@@ -77,11 +77,11 @@ else
   if [[ ${#deleted[@]} -eq 0 && ${#gone[@]} -eq 0 ]]; then
     problems+=("Nothing is deployed under project_name \`${PROJECT_NAME:-?}\` (no bundle state at its root path): check the name. A destroy that finds nothing fails instead of passing.")
   fi
-  others="$(awk -F'\t' '$2 != "delete" { print $1 " (" $2 ")" }' <<< "$entries")"
+  others="$(awk -F'\t' '$2 != "delete" { print $1 " (" $2 ")" }' <<< "$rows")"
   if [[ -n "$others" ]]; then
     problems+=("A destroy plan must only delete, but it also has: ${others//$'\n'/, }.")
   fi
-  mapfile -t protected < <(awk -F'\t' '$2 == "delete" && $4 == "true" { print $1 }' <<< "$entries")
+  mapfile -t protected < <(awk -F'\t' '$2 == "delete" && $4 == "true" { print $1 }' <<< "$rows")
   for key in "${protected[@]}"; do
     problems+=("\`${key}\` is a protected branch: Lakebase deletes neither it nor its project. Unprotect it first (docs/operations.md, \"Protected branches\"), then run destroy again.")
   done
