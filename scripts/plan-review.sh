@@ -77,7 +77,7 @@ else
   if [[ ${#deleted[@]} -eq 0 && ${#gone[@]} -eq 0 ]]; then
     problems+=("Nothing is deployed under project_name \`${PROJECT_NAME:-?}\` (no bundle state at its root path): check the name. A destroy that finds nothing fails instead of passing.")
   fi
-  others="$(awk -F'\t' '$2 != "delete" { print $1 " (" $2 ")" }' <<< "$rows")"
+  others="$(awk -F'\t' 'NF > 0 && $2 != "delete" { print $1 " (" $2 ")" }' <<< "$rows")"
   if [[ -n "$others" ]]; then
     problems+=("A destroy plan must only delete, but it also has: ${others//$'\n'/, }.")
   fi

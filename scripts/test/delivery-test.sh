@@ -103,6 +103,9 @@ check "apply refuses a plan made before the state changed" test "$status" -ne 0
 check "a stale plan reaches no deploy" bash -c "! grep -q '^bundle deploy' '$STUB_LOG'"
 check "the refusal shows the difference" summary_has "the live plan differs from the approved plan"
 plan_job
+STUB_REMOTE_GONE=postgres_branches.branch_dev apply_job; status=$?
+check "apply refuses when the workspace changed after the plan (same state)" \
+  bash -c "test $status -ne 0 && ! grep -q '^bundle deploy' '$STUB_LOG' && grep -q '> resources.postgres_branches.branch_dev create' '$scratch/gh/summary'"
 sed -i 's/no_expiry: true/ttl: 86400s/' "$delivery/bundle/resources/lakebase.yml"
 apply_job; status=$?
 check "apply refuses a bundle changed after the plan" test "$status" -ne 0
@@ -149,6 +152,28 @@ check "the recreate is listed as losing data" summary_has '**Recreate (delete, t
 check "the recreate's plan line counts it as add and delete" summary_has "Plan: 1 to add, 0 to change, 1 to delete, 8 unchanged"
 DELETE_GUARD=report plan_job; status=$?
 check "the pull-request plan reports the delete without failing" bash -c "test $status -eq 0 && grep -q 'A deploy of this plan would stop' '$scratch/gh/summary'"
+
+# --- plan-review.sh on hand-written plans in the CLI's JSON shape ---
+review() { # mode json
+  printf '%s' "$2" > "$scratch/review.json"
+  (cd "$scratch" && PROJECT_NAME=proj-a scripts/plan-review.sh "$1" review.json) > "$scratch/out.txt" 2>&1
+}
+review deploy '{"plan_version": 2, "plan": {
+  "resources.postgres_branches.old": {"action": "delete", "gone": true},
+  "resources.postgres_projects.p": {"action": "skip"},
+  "resources.postgres_projects.p.permissions": {"action": "update"}}}'; status=$?
+check "a delete of a branch already gone passes the guard" test "$status" -eq 0
+check "a gone branch is listed as forgotten, not deleted" bash -c "grep -qF '**Forget' '$scratch/out.txt' && ! grep -qF '**Delete**' '$scratch/out.txt'"
+check "child nodes are counted but not listed" bash -c "grep -qF 'Plan: 0 to add, 1 to change, 1 to delete, 1 unchanged' '$scratch/out.txt' && ! grep -q 'permissions' '$scratch/out.txt'"
+review deploy '{"plan": {"resources.postgres_projects.p": {"action": "create"}}}'; status=$?
+check "a plan not made by the direct engine is refused" bash -c "test $status -ne 0 && grep -q 'not made by the direct engine' '$scratch/out.txt'"
+review deploy '{"plan_version": 2, "plan": {"resources.postgres_projects.p": {"action": "recreate"}}}'; status=$?
+check "a recreate of the project is refused" bash -c "test $status -ne 0 && grep -qF '\`postgres_projects.p\` would be deleted or recreated' '$scratch/out.txt'"
+review deploy '{"plan_version": 2, "plan": {"resources.postgres_endpoints.e": {"action": "delete"}}}'; status=$?
+check "an endpoint delete (no data) is listed but not refused" bash -c "test $status -eq 0 && grep -qF '\`postgres_endpoints.e\`' '$scratch/out.txt'"
+review destroy '{"plan_version": 2, "plan": {"resources.postgres_projects.p": {"action": "delete"},
+  "resources.postgres_branches.b": {"action": "create"}}}'; status=$?
+check "a destroy plan that creates something is refused" bash -c "test $status -ne 0 && grep -q 'must only delete' '$scratch/out.txt'"
 
 # --- a stale deployment lock ---
 generate_job
@@ -230,10 +255,11 @@ for value in "${bad_values[@]}"; do
   done
 done
 export PROJECT_NAME=proj-a CUSTOM_BRANCHES=""
+generate_job
 for value in "postgres_branches" "x;touch $canary" "\$(touch $canary)"; do
   ALLOW_DELETES="$value" plan_job; status=$?
   check "rejects allow_deletes=$(printf '%q' "$value") before any bundle call" \
-    bash -c "test $status -ne 0 && ! grep -q '^bundle' '$STUB_LOG'"
+    bash -c "test $status -ne 0 && ! grep -q '^bundle' '$STUB_LOG' && grep -q 'is not a plan key' '$scratch/out.txt'"
 done
 check "nothing from the inputs was executed" test ! -e "$canary"
 
