@@ -197,6 +197,11 @@ STUB_USER=someone-else plan_job; status=$?
 check "the identity step fails for another principal" bash -c "test $status -ne 0 && grep -q 'not to the service principal' '$scratch/out.txt'"
 DATABRICKS_TOKEN_AUDIENCE="" plan_job; status=$?
 check "the identity step needs an explicit token audience" bash -c "test $status -ne 0 && test ! -e '$STUB_LOG'"
+DATABRICKS_AUTH_TYPE=pat plan_job; status=$?
+check "the identity step refuses any auth type but github-oidc" bash -c "test $status -ne 0 && test ! -e '$STUB_LOG'"
+BUNDLE_VAR_deploy_principal="" plan_job; status=$?
+check "no bundle call without the deploy principal that locates the state" \
+  bash -c "test $status -ne 0 && ! grep -q '^bundle' '$STUB_LOG' && grep -q 'DATABRICKS_DEPLOY_CLIENT_ID' '$scratch/out.txt'"
 
 # --- destroy: shows what it deletes, refuses wrong names and protected branches ---
 export LAKEFORGE_ACTION=destroy PROJECT_NAME=proj-zzz CONFIRM_PROJECT_NAME=proj-zzz
