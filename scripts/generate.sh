@@ -8,7 +8,7 @@ validate_inputs
 cd "$ROOT"
 
 rm -f "$BUNDLE_FILE"
-"${MVNW:-./mvnw}" -B -ntp -q package -DskipTests -pl sample-infra -am \
+"${MVNW:-./mvnw}" -B -ntp -q package -DskipTests -pl lakeforge-processor,sample-infra -am \
   "-Dlakeforge.branches=$(joined_branches)"
 [[ -s "$BUNDLE_FILE" ]] || die "the build did not write resources/lakebase.yml"
 

@@ -1,16 +1,47 @@
 #!/usr/bin/env bash
-# Installs the pinned Databricks CLI (0.287.0 or newer knows postgres_* bundle resources),
-# verifying the archive against the release's SHA-256 list. Env: INSTALL_DIR (default ~/.local/bin).
+# Installs the pinned Databricks CLI for this runner's architecture (linux amd64 or arm64) and
+# checks the archive against the SHA-256 written below. That table is the only source of truth:
+# a checksum file downloaded from the same release would prove nothing, so none is fetched.
+# Env: INSTALL_DIR (default ~/.local/bin); CLI_DOWNLOAD_BASE (default: the GitHub release).
 set -euo pipefail
-VERSION="0.287.0"
+VERSION="1.13.0"
+
+# SHA-256 of databricks_cli_${VERSION}_linux_<arch>.zip, copied by a person from the release page
+# and compared with a second source (see docs/operations.md, "Upgrade the Databricks CLI").
+# An empty entry means nobody has recorded a verified checksum yet: the install refuses.
+declare -A SHA256=(
+  [linux_amd64]=""
+  [linux_arm64]=""
+)
+
+die() { echo "error: $*" >&2; exit 1; }
+
+case "$(uname -s)" in
+  Linux) os=linux ;;
+  *) die "only Linux runners are supported (uname -s: $(uname -s))" ;;
+esac
+case "$(uname -m)" in
+  x86_64|amd64) arch=amd64 ;;
+  aarch64|arm64) arch=arm64 ;;
+  *) die "unsupported architecture $(uname -m); supported: x86_64 (amd64), aarch64 (arm64)" ;;
+esac
+
+platform="${os}_${arch}"
+archive="databricks_cli_${VERSION}_${platform}.zip"
+expected="${SHA256[$platform]:-}"
+if [[ ! "$expected" =~ ^[0-9a-f]{64}$ ]]; then
+  die "no verified SHA-256 for ${archive} is recorded in scripts/install-databricks-cli.sh." \
+    "Record it in the SHA256 table (docs/operations.md, \"Upgrade the Databricks CLI\") before deploying."
+fi
+
+base="${CLI_DOWNLOAD_BASE:-https://github.com/databricks/cli/releases/download/v${VERSION}}"
 dir="${INSTALL_DIR:-$HOME/.local/bin}"
-base="https://github.com/databricks/cli/releases/download/v${VERSION}"
-archive="databricks_cli_${VERSION}_linux_amd64.zip"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+
 curl -fsSL --retry 3 -o "$work/$archive" "$base/$archive"
-curl -fsSL --retry 3 -o "$work/SHA256SUMS" "$base/databricks_cli_${VERSION}_SHA256SUMS"
-(cd "$work" && grep " ${archive}\$" SHA256SUMS | sha256sum --check --strict -)
+echo "${expected}  ${work}/${archive}" | sha256sum --check --strict --quiet - \
+  || die "${archive} does not match the SHA-256 recorded for ${platform}; not installing it."
 mkdir -p "$dir"
 unzip -q -o "$work/$archive" databricks -d "$dir"
 chmod +x "$dir/databricks"

@@ -1,9 +1,15 @@
+# shellcheck shell=bash disable=SC2034
 # Shared helpers for the delivery scripts. Source it; do not run it.
 # Inputs arrive as environment variables (PROJECT_NAME, CUSTOM_BRANCHES, ...), never as code:
 # nothing here evaluates, expands or executes an input.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUNDLE_FILE="$ROOT/resources/lakebase.yml"
+# What the token-holding jobs work on: the staged bundle (databricks.yml + resources/), the plan
+# (JSON, as the CLI wrote it) and a SHA-256 manifest of both. Handed between jobs as one artifact.
+DELIVERY_DIR="${DELIVERY_DIR:-$ROOT/target/delivery}"
+# A plan key as `bundle plan` prints it, e.g. postgres_branches.branch_dev.
+PLAN_KEY_PATTERN='^postgres_[a-z_]+\.[a-z0-9_]+$'
 # The same rule as the annotation processor (lakeforge-processor Ids.java).
 ID_PATTERN='^[a-z][a-z0-9-]{0,62}$'
 
@@ -47,6 +53,7 @@ validate_inputs() {
   fi
   if [[ -n "${list//[[:space:]]/}" ]]; then
     local entry trimmed
+    local -a entries
     IFS=',' read -r -a entries <<< "$list"
     if [[ "$list" == *, ]]; then
       entries+=("")
@@ -60,6 +67,23 @@ validate_inputs() {
       BRANCHES+=("$trimmed")
     done
   fi
+}
+
+# Validates ALLOW_DELETES (comma-separated plan keys) and fills the ALLOWED array.
+validate_allow_deletes() {
+  ALLOWED=()
+  local list="${ALLOW_DELETES:-}" entry
+  local -a entries
+  if [[ "$list" == *$'\n'* || "$list" == *$'\r'* ]]; then
+    die "allow_deletes must be on one line."
+  fi
+  [[ -n "${list//[[:space:]]/}" ]] || return 0
+  IFS=',' read -r -a entries <<< "${list//[[:space:]]/}"
+  for entry in "${entries[@]}"; do
+    [[ "$entry" =~ $PLAN_KEY_PATTERN ]] \
+      || die "allow_deletes entry $(shown "$entry") is not a plan key. Copy the keys from the plan summary, e.g. postgres_branches.branch_feature_x."
+    ALLOWED+=("$entry")
+  done
 }
 
 joined_branches() {

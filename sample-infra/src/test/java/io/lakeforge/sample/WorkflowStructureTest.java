@@ -2,7 +2,7 @@ package io.lakeforge.sample;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -13,27 +13,46 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
-/** Structural rules of the GitHub workflows: keyless auth, least privilege, pinned versions. */
+/**
+ * Structural rules of the GitHub workflows: which job may mint a token and as whom, where the
+ * build runs, how the plan travels to the job that applies it, pinned versions, no secrets.
+ */
 @SuppressWarnings("unchecked")
 class WorkflowStructureTest {
 
-  private static final Path WORKFLOWS = Path.of("../.github/workflows");
-  private static final Set<String> ALLOWED_SECRETS = Set.of("DATABRICKS_HOST", "DATABRICKS_CLIENT_ID");
+  private static final Path ROOT = Path.of("..");
+  private static final Path WORKFLOWS = ROOT.resolve(".github/workflows");
   private static final Pattern SHA_PIN = Pattern.compile("[\\w.-]+/[\\w.-]+@[0-9a-f]{40}");
+  private static final String PLAN_ID = "${{ vars.DATABRICKS_PLAN_CLIENT_ID }}";
+  private static final String DEPLOY_ID = "${{ vars.DATABRICKS_DEPLOY_CLIENT_ID }}";
+  private static final String ON_MAIN = "github.ref == 'refs/heads/main'";
+
+  /** A job that holds id-token: its environment, its identity and the bundle step it runs. */
+  private record TokenJob(String environment, String clientId, String bundleStep) {}
+
+  private static final Map<String, TokenJob> TOKEN_JOBS = Map.of(
+      "deploy.yml:plan", new TokenJob("lakebase-plan", PLAN_ID, "scripts/bundle.sh plan"),
+      "deploy.yml:apply", new TokenJob("lakebase", DEPLOY_ID, "scripts/bundle.sh apply"),
+      "destroy.yml:plan", new TokenJob("lakebase-plan", PLAN_ID, "scripts/bundle.sh destroy-plan"),
+      "destroy.yml:destroy", new TokenJob("lakebase-destroy", DEPLOY_ID, "scripts/bundle.sh destroy"),
+      "verify.yml:plan", new TokenJob("lakebase-plan", PLAN_ID, "scripts/bundle.sh plan"));
+
+  private static Map<String, Object> load(Path file) throws IOException {
+    return (Map<String, Object>) new Load(LoadSettings.builder().build())
+        .loadFromString(Files.readString(file, StandardCharsets.UTF_8));
+  }
 
   private static Map<String, Object> load(String name) throws IOException {
-    return (Map<String, Object>) new Load(LoadSettings.builder().build())
-        .loadFromString(Files.readString(WORKFLOWS.resolve(name), StandardCharsets.UTF_8));
+    return load(WORKFLOWS.resolve(name));
   }
 
   private static List<String> workflowNames() throws IOException {
@@ -46,31 +65,75 @@ class WorkflowStructureTest {
     return (Map<String, Map<String, Object>>) workflow.get("jobs");
   }
 
+  private static Map<String, Object> job(String spec) throws IOException {
+    String[] parts = spec.split(":");
+    return jobs(load(parts[0])).get(parts[1]);
+  }
+
+  private static List<Map<String, Object>> steps(Map<String, Object> job) {
+    return (List<Map<String, Object>>) job.get("steps");
+  }
+
+  private static Map<String, Object> env(Map<String, Object> job) {
+    return (Map<String, Object>) job.getOrDefault("env", Map.of());
+  }
+
+  private static List<String> runs(Map<String, Object> job) {
+    List<String> runs = new ArrayList<>();
+    for (Map<String, Object> step : steps(job)) {
+      if (step.containsKey("run")) {
+        runs.add(step.get("run").toString().strip());
+      }
+    }
+    return runs;
+  }
+
+  private static List<String> uses(Map<String, Object> job) {
+    List<String> uses = new ArrayList<>();
+    for (Map<String, Object> step : steps(job)) {
+      if (step.containsKey("uses")) {
+        uses.add(step.get("uses").toString().replaceAll("@.*", ""));
+      }
+    }
+    return uses;
+  }
+
+  /** The artifact names a job uploads (or downloads) with actions/upload-artifact (download-artifact). */
+  private static List<String> artifacts(Map<String, Object> job, String action) {
+    List<String> names = new ArrayList<>();
+    for (Map<String, Object> step : steps(job)) {
+      if (String.valueOf(step.get("uses")).startsWith("actions/" + action + "@")) {
+        names.add(((Map<String, Object>) step.get("with")).get("name").toString());
+      }
+    }
+    return names;
+  }
+
+  private static Map<String, Object> inputs(String workflow) throws IOException {
+    Map<String, Object> on = (Map<String, Object>) load(workflow).get("on");
+    return (Map<String, Object>) ((Map<String, Object>) on.get("workflow_dispatch")).get("inputs");
+  }
+
   @Test
   void theThreeWorkflowsExist() throws IOException {
     assertEquals(List.of("deploy.yml", "destroy.yml", "verify.yml"), workflowNames());
   }
 
   @Test
-  void onlyTheTwoNonSecretSecretsAreReferenced() throws IOException {
-    Set<String> used = new TreeSet<>();
+  void noSecretIsReferencedAndNoTokenOrClientSecretAppears() throws IOException {
     for (String name : workflowNames()) {
       String text = Files.readString(WORKFLOWS.resolve(name));
-      Matcher m = Pattern.compile("secrets\\.(\\w+)").matcher(text);
-      while (m.find()) {
-        used.add(m.group(1));
-      }
-      assertFalse(text.contains("DATABRICKS_TOKEN"), name);
+      assertFalse(text.contains("secrets."), name + ": host and client ids are repository variables");
+      assertFalse(Pattern.compile("DATABRICKS_TOKEN(?!_AUDIENCE)").matcher(text).find(), name);
       assertFalse(text.contains("CLIENT_SECRET"), name);
     }
-    assertEquals(ALLOWED_SECRETS, used);
   }
 
   @Test
   void everyActionIsPinnedToACommit() throws IOException {
     for (String name : workflowNames()) {
       for (Map<String, Object> job : jobs(load(name)).values()) {
-        for (Map<String, Object> step : (List<Map<String, Object>>) job.get("steps")) {
+        for (Map<String, Object> step : steps(job)) {
           Object uses = step.get("uses");
           if (uses != null) {
             assertTrue(SHA_PIN.matcher(uses.toString()).matches(), name + ": " + uses);
@@ -81,89 +144,196 @@ class WorkflowStructureTest {
   }
 
   @Test
-  void theDatabricksCliVersionIsPinnedAtOrAbove0287() throws IOException {
-    String script = Files.readString(Path.of("../scripts/install-databricks-cli.sh"));
-    Matcher m = Pattern.compile("(?m)^VERSION=\"(\\d+)\\.(\\d+)\\.(\\d+)\"$").matcher(script);
-    assertTrue(m.find(), "VERSION is pinned");
-    assertTrue(Integer.parseInt(m.group(1)) > 0 || Integer.parseInt(m.group(2)) >= 287, m.group());
-    assertTrue(script.contains("sha256sum --check"), "the download is verified");
+  void everyRunStepUsesBashWithPipefail() throws IOException {
+    // GitHub runs an explicit `shell: bash` as `bash -eo pipefail`; its default is `bash -e`.
+    for (String name : workflowNames()) {
+      Map<String, Object> workflow = load(name);
+      assertEquals(Map.of("run", Map.of("shell", "bash")), workflow.get("defaults"), name);
+      for (Map.Entry<String, Map<String, Object>> e : jobs(workflow).entrySet()) {
+        assertNull(e.getValue().get("defaults"), name + " job " + e.getKey());
+        for (Map<String, Object> step : steps(e.getValue())) {
+          assertNull(step.get("shell"), name + " job " + e.getKey() + ": " + step);
+        }
+      }
+    }
   }
 
   @Test
-  void jobsThatTalkToDatabricksUseOidcWithLeastPrivilege() throws IOException {
-    int databricksJobs = 0;
+  void checkoutNeverPersistsCredentials() throws IOException {
+    for (String name : workflowNames()) {
+      for (Map.Entry<String, Map<String, Object>> e : jobs(load(name)).entrySet()) {
+        for (Map<String, Object> step : steps(e.getValue())) {
+          if (String.valueOf(step.get("uses")).startsWith("actions/checkout@")) {
+            Map<String, Object> with = (Map<String, Object>) step.getOrDefault("with", Map.of());
+            assertEquals(false, with.get("persist-credentials"), name + " job " + e.getKey());
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void exactlyTheListedJobsHoldIdTokenEachWithItsEnvironmentAndIdentity() throws IOException {
+    Map<String, TokenJob> found = new TreeMap<>();
     for (String name : workflowNames()) {
       Map<String, Object> workflow = load(name);
       assertEquals(Map.of("contents", "read"), workflow.get("permissions"), name + ": default permissions");
       for (Map.Entry<String, Map<String, Object>> e : jobs(workflow).entrySet()) {
         Map<String, Object> job = e.getValue();
-        Map<String, Object> env = (Map<String, Object>) job.getOrDefault("env", Map.of());
-        String where = name + " job " + e.getKey();
-        if (!env.containsKey("DATABRICKS_HOST")) {
-          assertFalse(job.containsKey("permissions") && String.valueOf(job.get("permissions")).contains("id-token"),
-              where + " needs no id-token");
+        String where = name + ":" + e.getKey();
+        if (!String.valueOf(job.get("permissions")).contains("id-token")) {
+          assertFalse(env(job).containsKey("DATABRICKS_HOST"), where + " talks to Databricks without a token");
+          assertNull(job.get("permissions"), where + " needs no permissions beyond the default");
           continue;
         }
-        databricksJobs++;
-        assertEquals("github-oidc", env.get("DATABRICKS_AUTH_TYPE"), where);
-        assertEquals("${{ secrets.DATABRICKS_HOST }}", env.get("DATABRICKS_HOST"), where);
-        assertEquals("${{ secrets.DATABRICKS_CLIENT_ID }}", env.get("DATABRICKS_CLIENT_ID"), where);
+        Map<String, Object> env = env(job);
         assertEquals(Map.of("id-token", "write", "contents", "read"), job.get("permissions"), where);
-        assertNotNull(job.get("environment"), where + " has an environment (stable OIDC subject)");
-        Object concurrency = job.containsKey("concurrency") ? job.get("concurrency") : workflow.get("concurrency");
-        assertNotNull(concurrency, where + " is serialized");
+        assertEquals("github-oidc", env.get("DATABRICKS_AUTH_TYPE"), where);
+        assertEquals("${{ vars.DATABRICKS_HOST }}", env.get("DATABRICKS_HOST"), where);
+        assertEquals("${{ vars.DATABRICKS_TOKEN_AUDIENCE }}", env.get("DATABRICKS_TOKEN_AUDIENCE"), where);
+        assertEquals(DEPLOY_ID, env.get("BUNDLE_VAR_deploy_principal"), where + ": the state lives with the deployer");
+        String bundleStep = runs(job).stream().filter(r -> r.startsWith("scripts/bundle.sh")).findFirst().orElse("");
+        found.put(where, new TokenJob(String.valueOf(job.get("environment")),
+            String.valueOf(env.get("DATABRICKS_CLIENT_ID")), bundleStep));
       }
     }
-    assertEquals(3, databricksJobs, "deploy, destroy and the pull-request plan");
+    assertEquals(new TreeMap<>(TOKEN_JOBS), found);
   }
 
   @Test
-  void deployAndDestroyShareOneConcurrencyGroupPerProject() throws IOException {
-    for (String name : List.of("deploy.yml", "destroy.yml")) {
-      Map<String, Object> concurrency = (Map<String, Object>) load(name).get("concurrency");
-      assertEquals("lakebase-${{ inputs.project_name }}", concurrency.get("group"), name);
-      assertEquals(false, concurrency.get("cancel-in-progress"), name);
-    }
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"deploy.yml:deploy", "destroy.yml:destroy"})
-  void stepsRunTheTestedScriptsInOrderWithoutInterpolatingInputs(String spec) throws IOException {
-    String[] parts = spec.split(":");
-    Map<String, Object> job = jobs(load(parts[0])).get(parts[1]);
-    List<String> runs = new ArrayList<>();
-    for (Map<String, Object> step : (List<Map<String, Object>>) job.get("steps")) {
-      if (step.containsKey("run")) {
-        String run = step.get("run").toString();
-        assertFalse(run.contains("${{"), parts[0] + ": inputs reach steps only through env: " + run);
-        runs.add(run.strip());
-      }
-    }
-    assertEquals(List.of(
-        "scripts/validate-inputs.sh",
-        "scripts/generate.sh",
-        "scripts/install-databricks-cli.sh",
-        "databricks current-user me --output json | jq '{userName, displayName}'",
-        "scripts/bundle.sh " + parts[1]), runs);
+  void onlyMainMayApplyOrDestroy() throws IOException {
+    assertEquals(ON_MAIN, job("deploy.yml:apply").get("if"));
+    assertEquals(ON_MAIN, job("destroy.yml:destroy").get("if"));
   }
 
   @Test
-  void destroyNeedsATypedConfirmationAndItsOwnEnvironment() throws IOException {
-    Map<String, Object> workflow = load("destroy.yml");
-    Map<String, Object> inputs = (Map<String, Object>)
-        ((Map<String, Object>) ((Map<String, Object>) workflow.get("on")).get("workflow_dispatch")).get("inputs");
-    assertEquals(true, ((Map<String, Object>) inputs.get("confirm")).get("required"));
-    Map<String, Object> job = jobs(workflow).get("destroy");
-    assertEquals("lakebase-destroy", job.get("environment"));
-    Map<String, Object> env = (Map<String, Object>) job.get("env");
-    assertEquals("${{ inputs.confirm }}", env.get("CONFIRM_PROJECT_NAME"));
-    assertEquals("destroy", env.get("LAKEFORGE_ACTION"));
+  void jobsThatHoldATokenBuildNothingAndRestoreNoCache() throws IOException {
+    for (String spec : TOKEN_JOBS.keySet()) {
+      Map<String, Object> job = job(spec);
+      List<String> uses = uses(job);
+      assertFalse(uses.contains("actions/setup-java"), spec);
+      assertFalse(uses.contains("actions/cache"), spec);
+      for (String run : runs(job)) {
+        assertFalse(run.contains("mvnw") || run.contains("generate.sh") || run.contains("mvn "), spec + ": " + run);
+      }
+    }
+  }
+
+  @Test
+  void tokenJobsRunTheTestedScriptsInOrderWithoutInterpolatingInputs() throws IOException {
+    for (Map.Entry<String, TokenJob> e : TOKEN_JOBS.entrySet()) {
+      List<String> runs = runs(job(e.getKey()));
+      for (String run : runs) {
+        assertFalse(run.contains("${{"), e.getKey() + ": inputs reach steps only through env: " + run);
+      }
+      List<String> expected = new ArrayList<>();
+      if (e.getKey().equals("destroy.yml:plan")) {
+        expected.add("scripts/validate-inputs.sh");
+      }
+      expected.addAll(List.of("scripts/install-databricks-cli.sh", "scripts/whoami.sh", e.getValue().bundleStep()));
+      assertEquals(expected, runs, e.getKey());
+    }
+  }
+
+  @Test
+  void theDeployGeneratesWithoutATokenAndHandsThePlanToTheApply() throws IOException {
+    Map<String, Object> generate = job("deploy.yml:generate");
+    assertEquals(List.of("scripts/validate-inputs.sh", "scripts/generate.sh", "scripts/bundle.sh stage"), runs(generate));
+    assertEquals(List.of("lakebase-bundle"), artifacts(generate, "upload-artifact"));
+
+    Map<String, Object> plan = job("deploy.yml:plan");
+    assertEquals("generate", plan.get("needs"));
+    assertEquals(List.of("lakebase-bundle"), artifacts(plan, "download-artifact"));
+    assertEquals(List.of("lakebase-plan"), artifacts(plan, "upload-artifact"));
+
+    Map<String, Object> apply = job("deploy.yml:apply");
+    assertEquals("plan", apply.get("needs"));
+    assertEquals(List.of("lakebase-plan"), artifacts(apply, "download-artifact"));
+    assertEquals(List.of(), artifacts(apply, "upload-artifact"));
+  }
+
+  @Test
+  void theDestroyPlanIsWhatTheDestroyJobChecks() throws IOException {
+    Map<String, Object> plan = job("destroy.yml:plan");
+    assertEquals(List.of("lakebase-destroy-plan"), artifacts(plan, "upload-artifact"));
+    Map<String, Object> destroy = job("destroy.yml:destroy");
+    assertEquals("plan", destroy.get("needs"));
+    assertEquals(List.of("lakebase-destroy-plan"), artifacts(destroy, "download-artifact"));
+  }
+
+  @Test
+  void thePullRequestPlanUsesTheBundleBuiltWithoutAToken() throws IOException {
+    Map<String, Object> verify = job("verify.yml:verify");
+    assertEquals(List.of("lakebase-bundle"), artifacts(verify, "upload-artifact"));
+    Map<String, Object> plan = job("verify.yml:plan");
+    assertEquals("verify", plan.get("needs"));
+    assertEquals(List.of("lakebase-bundle"), artifacts(plan, "download-artifact"));
+    assertEquals("report", env(plan).get("DELETE_GUARD"));
   }
 
   @Test
   void thePullRequestPlanNeverRunsForForks() throws IOException {
-    Map<String, Object> plan = jobs(load("verify.yml")).get("plan");
+    Map<String, Object> plan = job("verify.yml:plan");
     assertEquals("github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository",
         plan.get("if"));
+  }
+
+  @Test
+  void allowDeletesReachesThePlanAndTheApply() throws IOException {
+    assertEquals("", ((Map<String, Object>) inputs("deploy.yml").get("allow_deletes")).get("default"));
+    for (String spec : List.of("deploy.yml:plan", "deploy.yml:apply")) {
+      assertEquals("${{ inputs.allow_deletes }}", env(job(spec)).get("ALLOW_DELETES"), spec);
+    }
+  }
+
+  @Test
+  void aQueuedDestroyIsNeverReplacedAndDeploysQueuePerProject() throws IOException {
+    Map<String, Object> deploy = (Map<String, Object>) load("deploy.yml").get("concurrency");
+    assertEquals("lakebase-${{ inputs.project_name }}", deploy.get("group"));
+    assertEquals(false, deploy.get("cancel-in-progress"));
+    Map<String, Object> destroy = (Map<String, Object>) load("destroy.yml").get("concurrency");
+    assertTrue(destroy.get("group").toString().contains("${{ github.run_id }}"), "one group per destroy run");
+    assertEquals(false, destroy.get("cancel-in-progress"));
+  }
+
+  @Test
+  void destroyNeedsATypedConfirmationInBothJobs() throws IOException {
+    assertEquals(true, ((Map<String, Object>) inputs("destroy.yml").get("confirm")).get("required"));
+    for (String spec : List.of("destroy.yml:plan", "destroy.yml:destroy")) {
+      Map<String, Object> env = env(job(spec));
+      assertEquals("${{ inputs.confirm }}", env.get("CONFIRM_PROJECT_NAME"), spec);
+      assertEquals("destroy", env.get("LAKEFORGE_ACTION"), spec);
+    }
+  }
+
+  @Test
+  void theCliIsPinnedTo1130WithAChecksumPerPlatformInTheScript() throws IOException {
+    String script = Files.readString(ROOT.resolve("scripts/install-databricks-cli.sh"));
+    assertTrue(script.contains("\nVERSION=\"1.13.0\"\n"), "VERSION is pinned");
+    for (String platform : List.of("linux_amd64", "linux_arm64")) {
+      Matcher m = Pattern.compile("\\[" + platform + "]=\"([0-9a-f]{64})?\"").matcher(script);
+      assertTrue(m.find(), platform + " has an entry in the SHA256 table");
+    }
+    assertFalse(script.contains("SHA256SUMS"), "a checksum file from the same release proves nothing");
+    assertTrue(script.contains("sha256sum --check"), "the download is verified");
+  }
+
+  @Test
+  void theBundleUsesTheDirectEngineUploadsNoFilesAndKeepsStateWithTheDeployer() throws IOException {
+    Map<String, Object> bundle = load(ROOT.resolve("databricks.yml"));
+    assertEquals("direct", ((Map<String, Object>) bundle.get("bundle")).get("engine"));
+    assertEquals(Map.of("paths", List.of()), bundle.get("sync"));
+    assertEquals("/Workspace/Users/${var.deploy_principal}/.bundle/${bundle.name}/${var.project_name}",
+        ((Map<String, Object>) bundle.get("workspace")).get("root_path"));
+  }
+
+  @Test
+  void dependabotWatchesActionsMavenAndTheLinter() throws IOException {
+    Map<String, Object> config = load(ROOT.resolve(".github/dependabot.yml"));
+    Set<String> ecosystems = new TreeSet<>();
+    for (Map<String, Object> update : (List<Map<String, Object>>) config.get("updates")) {
+      ecosystems.add(update.get("package-ecosystem").toString());
+    }
+    assertEquals(Set.of("github-actions", "maven", "npm"), ecosystems);
   }
 }
