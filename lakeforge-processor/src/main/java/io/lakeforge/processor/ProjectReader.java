@@ -83,6 +83,8 @@ final class ProjectReader {
           (String) b.get("readOnlyEndpoint"),
           (Double) b.get("minCu"),
           (Double) b.get("maxCu"),
+          (Double) b.get("primaryMinCu"),
+          (Double) b.get("primaryMaxCu"),
           (Boolean) b.get("replaceExisting"),
           false));
       elements.add(member);
