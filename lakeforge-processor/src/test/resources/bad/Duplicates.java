@@ -9,7 +9,6 @@ final class Duplicates {
   @Branch static final String DEV_AGAIN = "dev"; // expect-error: LakeforgeDuplicateBranch
   @Branch static final String FEATURE_A = "feature-a";
   @Branch static final String FEATURE_UNDERSCORE = "feature_a"; // expect-error: LakeforgeBranchId
-  @Branch static final String PROJECT_ID = "everything"; // expect-error: LakeforgeKeyCollision
   @Branch(readOnlyEndpoint = "c") static final String A_B = "a-b";
   @Branch(readOnlyEndpoint = "b-c") static final String A = "a"; // expect-error: LakeforgeKeyCollision
 }

@@ -99,10 +99,13 @@ public final class LakeforgeProcessor extends AbstractProcessor {
       Topology topology = declared.topology();
       Report report = TopologyValidator.validate(topology, EXTRAS_LABEL);
       reporter.print(report, declared);
-      Report accessorReport = AccessorGenerator.check(topology, EXTRAS_LABEL);
-      reporter.print(accessorReport, declared);
-      boolean clean = !declared.hadFieldErrors() && !report.hasErrors()
-          && !accessorReport.hasErrors();
+      boolean clean = !declared.hadFieldErrors() && !report.hasErrors();
+      if (clean) {
+        // Only a valid topology: invalid ids already have their error, not a second one.
+        Report accessorReport = AccessorGenerator.check(topology, EXTRAS_LABEL);
+        reporter.print(accessorReport, declared);
+        clean = !accessorReport.hasErrors();
+      }
       String accessor = qualified(packageOf(type), topology.accessorName());
       if (clean && sourceTypes.contains(accessor)) {
         clean = false;

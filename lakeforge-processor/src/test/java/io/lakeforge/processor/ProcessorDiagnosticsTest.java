@@ -49,7 +49,7 @@ class ProcessorDiagnosticsTest {
       "bad/BranchIds.java", "bad/ProjectIds.java", "bad/Duplicates.java", "bad/NotConstants.java",
       "bad/Orphan.java", "bad/Reserved.java", "bad/SourceBranches.java", "bad/Capacity.java",
       "bad/Ttls.java", "bad/ManyBranches.java", "bad/Expiry.java", "bad/RootBranch.java",
-      "bad/AccessorClash.java", "bad/twoprojects/First.java,bad/twoprojects/Second.java"})
+      "bad/AccessorClash.java", "bad/AccessorConstants.java", "bad/twoprojects/First.java,bad/twoprojects/Second.java"})
   void everyProblemIsReportedOnItsLineAndNothingElse(String files) throws IOException {
     String[] resources = files.split(",");
     List<Expected> expected = new ArrayList<>();
