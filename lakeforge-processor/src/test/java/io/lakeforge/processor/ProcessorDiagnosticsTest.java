@@ -14,6 +14,10 @@ import com.google.testing.compile.JavaFileObjects;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.StandardJavaFileManager;
@@ -163,6 +167,49 @@ class ProcessorDiagnosticsTest {
         project("@Branch static final String DEV = \"dev\";"));
     assertEquals(Compilation.Status.SUCCESS, compilation.status(), compilation.diagnostics()::toString);
     assertEquals(List.of(), compilation.warnings());
+  }
+
+  @Test
+  void generatedAccessorCompilesInANamedModuleThatDoesNotReadJavaCompiler(@TempDir Path dir)
+      throws IOException {
+    // The annotations as users get them on the module path: a jar named io.lakeforge.annotations.
+    Path annotations = dir.resolve("lakeforge-annotations.jar");
+    Manifest manifest = new Manifest();
+    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    manifest.getMainAttributes().putValue("Automatic-Module-Name", "io.lakeforge.annotations");
+    try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(annotations), manifest)) {
+      for (Class<?> type : List.of(io.lakeforge.annotations.Branch.class,
+          io.lakeforge.annotations.BranchRef.class, io.lakeforge.annotations.LakebaseProject.class)) {
+        String name = type.getName().replace('.', '/') + ".class";
+        jar.putNextEntry(new JarEntry(name));
+        try (var in = type.getClassLoader().getResourceAsStream(name)) {
+          in.transferTo(jar);
+        }
+      }
+    }
+    Path src = Files.createDirectories(dir.resolve("src/user"));
+    Files.writeString(dir.resolve("src/module-info.java"),
+        "module user { requires io.lakeforge.annotations; }\n");
+    Files.writeString(src.resolve("Topology.java"), String.join("\n", "package user;",
+        "@io.lakeforge.annotations.LakebaseProject(id = \"user\")",
+        "final class Topology {",
+        "  @io.lakeforge.annotations.Branch static final String DEV = \"dev\";",
+        "}", ""));
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    List<Diagnostic<? extends JavaFileObject>> diagnostics = new ArrayList<>();
+    try (StandardJavaFileManager files = javac.getStandardFileManager(null, Locale.ROOT, UTF_8)) {
+      files.setLocationFromPaths(StandardLocation.MODULE_PATH, List.of(annotations));
+      files.setLocationFromPaths(StandardLocation.CLASS_OUTPUT,
+          List.of(Files.createDirectories(dir.resolve("classes"))));
+      files.setLocationFromPaths(StandardLocation.SOURCE_OUTPUT,
+          List.of(Files.createDirectories(dir.resolve("generated"))));
+      JavaCompiler.CompilationTask task = javac.getTask(null, files, diagnostics::add,
+          List.of("-Xlint:all,-requires-automatic", "-Werror"), null, files.getJavaFileObjects(
+              dir.resolve("src/module-info.java"), src.resolve("Topology.java")));
+      task.setProcessors(List.of(new LakeforgeProcessor()));
+      assertTrue(task.call(), diagnostics::toString);
+    }
+    assertTrue(Files.exists(dir.resolve("classes/user/Branches.class")));
   }
 
   @Test
