@@ -44,6 +44,15 @@ class LakeforgeTest {
   }
 
   @Test
+  void theGeneratorsExitStatusIsTheCommands() {
+    java.util.Map<String, String> noProject = Map.of();
+    PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, UTF_8);
+    assertEquals(1, Lakeforge.run(noProject, new String[0], dir, sink, sink));
+    assertEquals(1, Lakeforge.run(noProject, new String[] {"generate"}, dir, sink, sink));
+    assertEquals(2, Lakeforge.run(noProject, new String[] {"generate", "--bogus"}, dir, sink, sink));
+  }
+
+  @Test
   void helpListsTheCommands() {
     assertEquals(0, run("help"));
     assertEquals(Lakeforge.COMMANDS, out.toString(UTF_8));

@@ -130,7 +130,7 @@ final class ProjectReader {
 
   /** The explicitly written value of an attribute, for pinning a message to it. */
   static AnnotationValue explicitValue(AnnotationMirror mirror, String attribute) {
-    if (mirror == null || attribute == null) {
+    if (attribute == null) {
       return null;
     }
     for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e :

@@ -237,14 +237,13 @@ final class TopologyValidator {
 
   private void checkRange(int i, String who, String minName, double min, String maxName,
       double max, boolean variables) {
-    boolean minSet = checkCu(i, who, minName, min, variables);
-    boolean maxSet = checkCu(i, who, maxName, max, variables);
     if (min == 0 && max == 0) {
       return;
     }
     if (min == 0 || max == 0) {
       String missing = min == 0 ? minName : maxName;
       String set = min == 0 ? maxName : minName;
+      checkCu(i, who, set, min == 0 ? max : min, variables);
       report.error(
           Rule.CAPACITY,
           i,
@@ -257,7 +256,10 @@ final class TopologyValidator {
               + " Set both " + minName + " and " + maxName + (variables ? ", or neither." : "."));
       return;
     }
-    if (!minSet || !maxSet) {
+    // Both set: a range is judged only between two valid sizes.
+    boolean valid = checkCu(i, who, minName, min, variables);
+    valid &= checkCu(i, who, maxName, max, variables);
+    if (!valid) {
       return;
     }
     if (min > max) {
@@ -278,11 +280,8 @@ final class TopologyValidator {
     }
   }
 
-  /** Returns whether the value is set (non-zero) and valid. */
+  /** Reports a set (non-zero) size Lakebase does not offer; returns whether it is valid. */
   private boolean checkCu(int i, String who, String attribute, double value, boolean variables) {
-    if (value == 0) {
-      return false;
-    }
     if (Double.isNaN(value) || value < MIN_CU || value > MAX_CU) {
       report.error(
           Rule.CAPACITY,
@@ -300,7 +299,7 @@ final class TopologyValidator {
           attribute,
           who + ": " + attribute + " " + cu(value) + " is not a compute size Lakebase offers:"
               + " autoscaling computes are 0.5 CU or a whole number of CUs. Use "
-              + cu(Math.max(1, Math.floor(value))) + " or " + cu(Math.ceil(value)) + ".");
+              + cu(value < 1 ? MIN_CU : Math.floor(value)) + " or " + cu(Math.ceil(value)) + ".");
       return false;
     }
     return true;
@@ -424,7 +423,8 @@ final class TopologyValidator {
     return best == null ? "" : " Did you mean \"" + best + "\"?";
   }
 
-  private static int distance(String a, String b) {
+  /** Levenshtein distance, for "did you mean" hints. */
+  static int distance(String a, String b) {
     int[] prev = new int[b.length() + 1];
     int[] cur = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {

@@ -198,6 +198,15 @@ class CliTest {
   }
 
   @Test
+  void warningsArePrintedAndTheFileIsStillWritten() {
+    assertEquals(0, run(Map.of("PROJECT_NAME", "p", "CUSTOM_BRANCHES", "a,b,c,d,e,f,g,h,i,j")),
+        stderr());
+    assertTrue(stderr().startsWith("warning: [LakeforgeBranchCount] project \"p\" has 11 branches"),
+        stderr());
+    assertTrue(Files.exists(dir.resolve("resources/lakebase.yml")));
+  }
+
+  @Test
   void anUnwritableTargetFailsWithExitOne() throws IOException {
     Files.writeString(dir.resolve("resources"), "a file where the directory should be");
     assertEquals(1, run(Map.of("PROJECT_NAME", "p")));

@@ -53,7 +53,7 @@ class ProcessorDiagnosticsTest {
       "bad/BranchIds.java", "bad/ProjectIds.java", "bad/Duplicates.java", "bad/NotConstants.java",
       "bad/Orphan.java", "bad/Reserved.java", "bad/SourceBranches.java", "bad/Capacity.java",
       "bad/Ttls.java", "bad/ManyBranches.java", "bad/Expiry.java", "bad/RootBranch.java",
-      "bad/AccessorClash.java", "bad/AccessorConstants.java", "bad/twoprojects/First.java,bad/twoprojects/Second.java"})
+      "bad/AccessorClash.java", "bad/AccessorConstants.java", "bad/EnumProject.java", "bad/twoprojects/First.java,bad/twoprojects/Second.java"})
   void everyProblemIsReportedOnItsLineAndNothingElse(String files) throws IOException {
     String[] resources = files.split(",");
     List<Expected> expected = new ArrayList<>();
@@ -150,6 +150,24 @@ class ProcessorDiagnosticsTest {
     String line = Compiles.lines("bad/AccessorClash.java").get((int) error.getLineNumber() - 1);
     assertEquals(line.indexOf("\"AccessorClash\"") + 1, error.getColumnNumber(),
         "pinned to the accessorName value");
+  }
+
+  @Test
+  void aDeclaredConstantNamedProjectIdIsToldToRename() {
+    String message = onlyError(compile(project("@Branch static final String PROJECT_ID = \"x\";")));
+    assertTrue(message.endsWith("is the accessor's own constant for the project id. Rename the"
+        + " constant."), message);
+  }
+
+  @Test
+  void aProjectProblemIsPinnedToItsAttribute() {
+    Compilation compilation = compile(source("test.Topology", "package test;",
+        "@io.lakeforge.annotations.LakebaseProject(id = \"p\", pgVersion = 15)",
+        "final class Topology {}"));
+    Diagnostic<? extends JavaFileObject> warning = compilation.warnings().get(0);
+    assertTrue(warning.getMessage(Locale.ROOT).startsWith(Rule.PG_VERSION.tag()));
+    assertEquals("@io.lakeforge.annotations.LakebaseProject(id = \"p\", pgVersion = ".length() + 1,
+        warning.getColumnNumber());
   }
 
   @Test
