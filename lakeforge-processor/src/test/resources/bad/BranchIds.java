@@ -3,7 +3,7 @@ package bad;
 import io.lakeforge.annotations.Branch;
 import io.lakeforge.annotations.LakebaseProject;
 
-@LakebaseProject(id = "ids")
+@LakebaseProject(id = "ids") // expect-warning: LakeforgeBranchCount
 final class BranchIds {
   @Branch static final String EMPTY = ""; // expect-error: LakeforgeBranchId
   @Branch static final String UPPER = "Dev"; // expect-error: LakeforgeBranchId
@@ -13,6 +13,7 @@ final class BranchIds {
   @Branch static final String QUOTE = "it's"; // expect-error: LakeforgeBranchId
   @Branch static final String DIGIT = "1st"; // expect-error: LakeforgeBranchId
   @Branch static final String TOO_LONG = "a123456789012345678901234567890123456789012345678901234567890123"; // expect-error: LakeforgeBranchId
+  @Branch static final String TRAILING = "dev-"; // expect-error: LakeforgeBranchId
   @Branch static final String LONGEST = "a12345678901234567890123456789012345678901234567890123456789012";
   @Branch(readOnlyEndpoint = "Read_Only") // expect-error: LakeforgeEndpointId
   static final String BAD_ENDPOINT = "ok";

@@ -8,6 +8,7 @@ final class Duplicates {
   @Branch static final String DEV = "dev";
   @Branch static final String DEV_AGAIN = "dev"; // expect-error: LakeforgeDuplicateBranch
   @Branch static final String FEATURE_A = "feature-a";
-  @Branch static final String FEATURE_UNDERSCORE = "feature_a"; // expect-error: LakeforgeBranchId // expect-error: LakeforgeKeyCollision
-  @Branch static final String ALL = "everything"; // expect-error: LakeforgeKeyCollision
+  @Branch static final String FEATURE_UNDERSCORE = "feature_a"; // expect-error: LakeforgeBranchId
+  @Branch(readOnlyEndpoint = "c") static final String A_B = "a-b";
+  @Branch(readOnlyEndpoint = "b-c") static final String A = "a"; // expect-error: LakeforgeKeyCollision
 }

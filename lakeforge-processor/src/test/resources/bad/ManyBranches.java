@@ -3,6 +3,7 @@ package bad;
 import io.lakeforge.annotations.Branch;
 import io.lakeforge.annotations.LakebaseProject;
 
+/** Ten declared branches plus the root branch production that every project has. */
 @LakebaseProject(id = "many") // expect-warning: LakeforgeBranchCount
 final class ManyBranches {
   @Branch static final String B1 = "b1";
@@ -15,5 +16,4 @@ final class ManyBranches {
   @Branch static final String B8 = "b8";
   @Branch static final String B9 = "b9";
   @Branch static final String B10 = "b10";
-  @Branch static final String B11 = "b11";
 }

@@ -8,4 +8,6 @@ final class Reserved {
   @Branch static final String PRODUCTION = "production"; // expect-error: LakeforgeReservedName
   @Branch(readOnlyEndpoint = "primary") // expect-error: LakeforgeReservedName
   static final String DEV = "dev";
+  @Branch(readOnlyEndpoint = "primary", replaceExisting = true) // expect-error: LakeforgeReservedName
+  static final String QA = "qa";
 }

@@ -13,6 +13,12 @@ final class Ttls {
   static final String TOO_LONG = "too-long";
   @Branch(ttl = "7 days") // expect-error: LakeforgeTtl
   static final String PROSE = "prose";
-  @Branch(ttl = "P30D")
+  @Branch(ttl = "PT0.5S") // expect-error: LakeforgeTtl
+  static final String SUB_SECOND = "sub-second";
+  @Branch(ttl = "PT1.5S") // expect-error: LakeforgeTtl
+  static final String FRACTION = "fraction";
+  @Branch(ttl = "P30D") // expect-warning: LakeforgeExpiringBranch
   static final String LONGEST = "longest";
+  @Branch(ttl = "PT1S") // expect-warning: LakeforgeExpiringBranch
+  static final String SHORTEST = "shortest";
 }

@@ -3,7 +3,7 @@ package bad.twoprojects;
 import io.lakeforge.annotations.Branch;
 import io.lakeforge.annotations.LakebaseProject;
 
-@LakebaseProject(id = "shared") // expect-error: LakeforgeDuplicateProject // expect-error: LakeforgeDuplicateAccessor
+@LakebaseProject(id = "second") // expect-error: LakeforgeOneProject
 final class Second {
   @Branch static final String DEV = "dev";
 }

@@ -11,20 +11,30 @@ import java.lang.annotation.Target;
  * {@link LakebaseProject @LakebaseProject} class; the constant's value is the branch id.
  *
  * <pre>{@code
- * @Branch(ttl = "P7D", from = "staging") static final String PRE_PROD = "pre-prod";
+ * @Branch(from = "staging", primaryMinCu = 0.5, primaryMaxCu = 4) static final String PRE_PROD = "pre-prod";
  * }</pre>
  *
- * <p>Every branch gets a read-only endpoint ({@link #readOnlyEndpoint()}) next to the read-write
- * {@code primary} endpoint Lakebase creates with the branch.
+ * <p>Lakebase creates every branch with its read-write endpoint {@code primary}; LakeForge takes it
+ * over (with the branch's own settings) only when {@link #primaryMinCu()} and {@link #primaryMaxCu()}
+ * are set. By default the branch also gets a read-only endpoint ({@link #readOnlyEndpoint()});
+ * {@code readOnlyEndpoint = ""} declares none.
+ *
+ * <p>CLASS retention (not SOURCE) so that Gradle accepts the processor as aggregating.
  */
 @Documented
-@Retention(RetentionPolicy.SOURCE)
+@Retention(RetentionPolicy.CLASS)
 @Target(ElementType.FIELD)
 public @interface Branch {
 
   /**
-   * Time to live as an ISO-8601 duration ({@code "P7D"}, {@code "PT36H"}), at most 30 days. Empty
-   * (the default) means the branch never expires.
+   * Time to live as an ISO-8601 duration ({@code "P7D"}, {@code "PT36H"}): a whole number of
+   * seconds, at least one second and at most 30 days. Empty (the default) means the branch never
+   * expires.
+   *
+   * <p>The bundle still declares an expired branch, so the next deploy creates it again (a fresh
+   * copy of its source). For branches meant to disappear use ephemeral branches, which live outside
+   * the bundle. Not allowed on a protected branch, on {@code production}, or on a branch that
+   * another branch names in {@link #from()}.
    */
   String ttl() default "";
 
@@ -37,24 +47,41 @@ public @interface Branch {
    */
   String from() default "";
 
-  /** Id of the read-only endpoint created for this branch. */
+  /**
+   * Id of the read-only endpoint created for this branch; never {@code primary}, which is the
+   * branch's read-write endpoint. Empty declares no read-only endpoint (and no cost for one).
+   */
   String readOnlyEndpoint() default "readonly";
 
   /**
-   * Minimum autoscaling compute units of the read-only endpoint (0.5–64). {@code 0} (the default)
-   * uses the bundle variable {@code lakebase_min_cu}.
+   * Minimum autoscaling compute units of the read-only endpoint (0.5 or a whole number up to 64).
+   * {@code 0} (the default) uses the bundle variable {@code lakebase_min_cu}; set both
+   * {@code minCu} and {@code maxCu} or neither.
    */
   double minCu() default 0;
 
   /**
-   * Maximum autoscaling compute units of the read-only endpoint (0.5–64, at most 16 above
-   * {@code minCu}). {@code 0} (the default) uses the bundle variable {@code lakebase_max_cu}.
+   * Maximum autoscaling compute units of the read-only endpoint (0.5 or a whole number up to 64,
+   * at most 16 above {@code minCu}). {@code 0} (the default) uses the bundle variable
+   * {@code lakebase_max_cu}; set both {@code minCu} and {@code maxCu} or neither.
    */
   double maxCu() default 0;
 
   /**
-   * Takes over a resource Lakebase already created: the root branch {@code production} or an
-   * endpoint called {@code primary}. Writes {@code replace_existing: true}.
+   * Minimum autoscaling compute units of the read-write endpoint {@code primary}. With
+   * {@link #primaryMaxCu()} (set both or neither) LakeForge takes over the {@code primary} endpoint
+   * Lakebase created with the branch ({@code ENDPOINT_TYPE_READ_WRITE},
+   * {@code replace_existing: true}). {@code 0} (the default) leaves it at the project's defaults.
+   */
+  double primaryMinCu() default 0;
+
+  /** Maximum autoscaling compute units of the read-write endpoint {@code primary}; see {@link #primaryMinCu()}. */
+  double primaryMaxCu() default 0;
+
+  /**
+   * Takes over a branch that already exists with this id, such as the root branch
+   * {@code production} Lakebase creates with every project. Writes {@code replace_existing: true}
+   * on the branch only; it takes effect when the branch is first deployed.
    */
   boolean replaceExisting() default false;
 }

@@ -9,7 +9,8 @@ import java.util.Objects;
  * @param projectId the project id, e.g. {@code lakeforge-main}
  * @param branchId the branch id, e.g. {@code pre-prod}
  * @param readWriteEndpointId the read-write endpoint id ({@code primary})
- * @param readOnlyEndpointId the read-only endpoint id (default {@code readonly})
+ * @param readOnlyEndpointId the read-only endpoint id (default {@code readonly}), or empty when the
+ *     branch declares no read-only endpoint
  */
 public record BranchRef(
     String projectId, String branchId, String readWriteEndpointId, String readOnlyEndpointId) {
@@ -35,14 +36,31 @@ public record BranchRef(
     return branchPath() + "/endpoints/" + readWriteEndpointId;
   }
 
-  /** {@code projects/<p>/branches/<b>/endpoints/<read-only endpoint>}. */
+  /** Whether the branch declares a read-only endpoint. */
+  public boolean hasReadOnlyEndpoint() {
+    return !readOnlyEndpointId.isEmpty();
+  }
+
+  /**
+   * {@code projects/<p>/branches/<b>/endpoints/<read-only endpoint>}.
+   *
+   * @throws IllegalStateException if the branch declares no read-only endpoint
+   */
   public String readOnlyEndpointPath() {
+    if (!hasReadOnlyEndpoint()) {
+      throw new IllegalStateException("branch " + branchId + " of project " + projectId
+          + " declares no read-only endpoint; use its read-write endpoint, or declare one with"
+          + " @Branch(readOnlyEndpoint = \"readonly\")");
+    }
     return branchPath() + "/endpoints/" + readOnlyEndpointId;
   }
 
   /**
    * The same branch in another project, for deployments whose {@code project_name} differs from
    * the annotation's default.
+   *
+   * @param otherProjectId the project id of that deployment
+   * @return this branch in that project
    */
   public BranchRef withProjectId(String otherProjectId) {
     return new BranchRef(otherProjectId, branchId, readWriteEndpointId, readOnlyEndpointId);

@@ -21,9 +21,13 @@ import java.lang.annotation.Target;
  *   @Branch(ttl = "P7D") static final String STAGING = "staging";
  * }
  * }</pre>
+ *
+ * <p>One {@code @LakebaseProject} per compilation: its resources use fixed bundle keys and the
+ * {@code project_name} variable, so a second project belongs in a module (a bundle) of its own.
+ * CLASS retention (not SOURCE) so that Gradle accepts the processor as aggregating.
  */
 @Documented
-@Retention(RetentionPolicy.SOURCE)
+@Retention(RetentionPolicy.CLASS)
 @Target(ElementType.TYPE)
 public @interface LakebaseProject {
 

@@ -1,6 +1,5 @@
 package io.lakeforge.processor;
 
-import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -9,22 +8,63 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeSpec;
 import io.lakeforge.annotations.BranchRef;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
 
-/** Generates the typed accessor ({@code Branches}) for a validated topology. */
+/**
+ * Generates the typed accessor ({@code Branches}) for a validated topology. It carries no
+ * {@code @javax.annotation.processing.Generated}: that annotation has SOURCE retention (no tool
+ * reads it after javac), it would make a named module need {@code requires java.compiler}, and no
+ * processor claims it, so {@code -Xlint:processing} would warn. The file comment says it is
+ * generated.
+ */
 final class AccessorGenerator {
 
-  /** Field names the accessor itself uses; a {@code @Branch} constant may not take them. */
-  static final Set<String> RESERVED_CONSTANTS = Set.of("PROJECT_ID", "ALL");
-
-  private static final ClassName GENERATED =
-      ClassName.get("javax.annotation.processing", "Generated");
+  /**
+   * The accessor's own public constant. Its other members ({@code branches}, {@code all()},
+   * {@code byId}) are lower case, which no branch constant can be.
+   */
+  static final String PROJECT_ID = "PROJECT_ID";
 
   private AccessorGenerator() {}
+
+  /**
+   * What only the accessor requires of a valid topology: one distinct Java constant per branch.
+   * The topology validator knows nothing of this, so the CLI (which writes no accessor) accepts
+   * any valid branch id.
+   */
+  static Report check(Topology topology, String extrasLabel) {
+    Report report = new Report();
+    Map<String, Integer> seen = new HashMap<>();
+    List<BranchSpec> branches = topology.branches();
+    for (int i = 0; i < branches.size(); i++) {
+      BranchSpec b = branches.get(i);
+      String who = b.extra()
+          ? "branch " + Ids.quote(b.id()) + " (from " + extrasLabel + ")"
+          : "@Branch " + b.constantName();
+      if (b.constantName().equals(PROJECT_ID)) {
+        report.error(Rule.KEY_COLLISION, i, null, who + ": its accessor constant " + PROJECT_ID
+            + " is the accessor's own constant for the project id. "
+            + (b.extra() ? "Declare the branch with @Branch under another constant name."
+                : "Rename the constant."));
+        continue;
+      }
+      Integer first = seen.putIfAbsent(b.constantName(), i);
+      if (first != null) {
+        BranchSpec other = branches.get(first);
+        report.error(Rule.KEY_COLLISION, i, null, who + ": its accessor constant "
+            + b.constantName() + " is already taken by " + (other.extra()
+                ? "branch " + Ids.quote(other.id()) + " (from " + extrasLabel + ")"
+                : "@Branch " + other.constantName() + " (id " + Ids.quote(other.id()) + ")")
+            + ". Rename one of them.");
+      }
+    }
+    return report;
+  }
 
   /**
    * @param packageName package of the {@code @LakebaseProject} class
@@ -37,10 +77,6 @@ final class AccessorGenerator {
     TypeSpec.Builder type =
         TypeSpec.classBuilder(topology.accessorName())
             .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
-            .addAnnotation(
-                AnnotationSpec.builder(GENERATED)
-                    .addMember("value", "$S", LakeforgeProcessor.class.getName())
-                    .build())
             .addJavadoc(
                 "Typed handles to the branches of the Lakebase project {@code $L}, declared in"
                     + " {@link $T}.\n",
@@ -54,7 +90,7 @@ final class AccessorGenerator {
     }
 
     type.addField(
-        FieldSpec.builder(String.class, "PROJECT_ID", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        FieldSpec.builder(String.class, PROJECT_ID, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
             .addJavadoc(
                 "The project id declared in the topology. A deployment under another name is"
                     + " reached with {@link BranchRef#withProjectId(String)}.\n")
@@ -67,12 +103,11 @@ final class AccessorGenerator {
       BranchSpec b = branches.get(i);
       type.addField(
           FieldSpec.builder(ref, b.constantName(), Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-              .addJavadoc(
-                  "Branch {@code $L}: read-write endpoint {@code $L}, read-only endpoint {@code"
-                      + " $L}.\n",
-                  b.id(),
-                  BranchRef.PRIMARY,
-                  b.readOnlyEndpoint())
+              .addJavadoc(b.hasReadOnlyEndpoint()
+                  ? CodeBlock.of("Branch {@code $L}: read-write endpoint {@code $L}, read-only"
+                      + " endpoint {@code $L}.\n", b.id(), BranchRef.PRIMARY, b.readOnlyEndpoint())
+                  : CodeBlock.of("Branch {@code $L}: read-write endpoint {@code $L}, no read-only"
+                      + " endpoint.\n", b.id(), BranchRef.PRIMARY))
               .initializer(
                   "new $T(PROJECT_ID, $S, $S, $S)", ref, b.id(), BranchRef.PRIMARY, b.readOnlyEndpoint())
               .build());
@@ -80,7 +115,7 @@ final class AccessorGenerator {
     }
     ParameterizedTypeName listOfRefs = ParameterizedTypeName.get(ClassName.get(List.class), ref);
     type.addField(
-        FieldSpec.builder(listOfRefs, "ALL", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        FieldSpec.builder(listOfRefs, "branches", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
             .initializer(all.add(")").build())
             .build());
 
@@ -90,7 +125,8 @@ final class AccessorGenerator {
             .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
             .returns(listOfRefs)
             .addJavadoc("Every branch of the topology, in declaration order.\n")
-            .addStatement("return ALL")
+            .addJavadoc("\n@return the branches, unmodifiable\n")
+            .addStatement("return branches")
             .build());
     type.addMethod(
         MethodSpec.methodBuilder("byId")
@@ -98,7 +134,10 @@ final class AccessorGenerator {
             .returns(ParameterizedTypeName.get(ClassName.get(Optional.class), ref))
             .addParameter(String.class, "branchId")
             .addJavadoc("The branch with this id, or empty if the topology has none.\n")
-            .beginControlFlow("for ($T branch : ALL)", ref)
+            .addJavadoc("\n@param branchId a Lakebase branch id, such as {@code $L}\n",
+                branches.get(0).id())
+            .addJavadoc("@return the branch, or empty\n")
+            .beginControlFlow("for ($T branch : branches)", ref)
             .beginControlFlow("if (branch.branchId().equals(branchId))")
             .addStatement("return $T.of(branch)", Optional.class)
             .endControlFlow()

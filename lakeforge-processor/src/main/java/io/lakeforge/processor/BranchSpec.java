@@ -2,20 +2,24 @@ package io.lakeforge.processor;
 
 import io.lakeforge.annotations.BranchRef;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * One branch and its read-only endpoint, with the {@code @Branch} attributes as written.
+ * One branch and its endpoints, with the {@code @Branch} attributes as written.
  *
  * @param constantName Java constant in the accessor ({@code PRE_PROD})
  * @param id the Lakebase branch id ({@code pre-prod})
  * @param ttl ISO-8601 duration, or empty for no expiry
  * @param protect whether the branch is protected
  * @param from id of the branch to branch from, or empty for the project default
- * @param readOnlyEndpoint id of the read-only endpoint
- * @param minCu minimum CU, or 0 for {@code ${var.lakebase_min_cu}}
- * @param maxCu maximum CU, or 0 for {@code ${var.lakebase_max_cu}}
- * @param replaceExisting take over an existing {@code production} branch or {@code primary} endpoint
+ * @param readOnlyEndpoint id of the read-only endpoint, or empty for none
+ * @param minCu minimum CU of the read-only endpoint, or 0 for {@code ${var.lakebase_min_cu}}
+ * @param maxCu maximum CU of the read-only endpoint, or 0 for {@code ${var.lakebase_max_cu}}
+ * @param primaryMinCu minimum CU of the read-write endpoint {@code primary}, or 0 to leave it alone
+ * @param primaryMaxCu maximum CU of the read-write endpoint {@code primary}, or 0 to leave it alone
+ * @param replaceExisting take over an existing branch with this id ({@code production})
  * @param extra whether the branch came from a branch list rather than a {@code @Branch} constant
  */
 record BranchSpec(
@@ -27,6 +31,8 @@ record BranchSpec(
     String readOnlyEndpoint,
     double minCu,
     double maxCu,
+    double primaryMinCu,
+    double primaryMaxCu,
     boolean replaceExisting,
     boolean extra) {
 
@@ -34,7 +40,7 @@ record BranchSpec(
 
   static BranchSpec extra(String id) {
     return new BranchSpec(
-        constantName(id), id, "", false, "", DEFAULT_READ_ONLY_ENDPOINT, 0, 0, false, true);
+        constantName(id), id, "", false, "", DEFAULT_READ_ONLY_ENDPOINT, 0, 0, 0, 0, false, true);
   }
 
   /** The accessor constant for an id that has no declared constant: {@code pre-prod → PRE_PROD}. */
@@ -52,9 +58,18 @@ record BranchSpec(
     return "branch_" + Ids.sanitize(branchId);
   }
 
-  /** Bundle resource key of the read-only endpoint: {@code endpoint_pre_prod_readonly}. */
-  String endpointKey() {
-    return "endpoint_" + Ids.sanitize(id) + "_" + Ids.sanitize(readOnlyEndpoint);
+  /** Bundle resource key of an endpoint of this branch: {@code endpoint_pre_prod_readonly}. */
+  String endpointKey(String endpointId) {
+    return "endpoint_" + Ids.sanitize(id) + "_" + Ids.sanitize(endpointId);
+  }
+
+  boolean hasReadOnlyEndpoint() {
+    return !readOnlyEndpoint.isEmpty();
+  }
+
+  /** Whether the branch declares settings for its read-write endpoint {@code primary}. */
+  boolean hasPrimarySettings() {
+    return primaryMinCu != 0 || primaryMaxCu != 0;
   }
 
   boolean hasTtl() {
@@ -66,7 +81,15 @@ record BranchSpec(
     return Duration.parse(ttl);
   }
 
-  BranchRef ref(String projectId) {
-    return new BranchRef(projectId, id, BranchRef.PRIMARY, readOnlyEndpoint);
+  /** The endpoints this branch declares: {@code primary} when it has settings, then the read-only one. */
+  List<EndpointSpec> endpoints() {
+    List<EndpointSpec> endpoints = new ArrayList<>(2);
+    if (hasPrimarySettings()) {
+      endpoints.add(new EndpointSpec(this, BranchRef.PRIMARY, true, primaryMinCu, primaryMaxCu));
+    }
+    if (hasReadOnlyEndpoint()) {
+      endpoints.add(new EndpointSpec(this, readOnlyEndpoint, false, minCu, maxCu));
+    }
+    return endpoints;
   }
 }

@@ -8,9 +8,11 @@ final class Ids {
 
   static final int MAX_LENGTH = 63;
   static final String RULE =
-      "ids are 1-63 characters: a lowercase letter, then lowercase letters, digits and hyphens";
+      "ids are 1-63 characters: a lowercase letter, then lowercase letters, digits and hyphens,"
+          + " not ending with a hyphen";
 
-  private static final Pattern VALID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+  /** The bundle schema's id rule, plus RFC 1123's: a label does not end with a hyphen. */
+  private static final Pattern VALID = Pattern.compile("[a-z]([a-z0-9-]{0,61}[a-z0-9])?");
 
   private Ids() {}
 

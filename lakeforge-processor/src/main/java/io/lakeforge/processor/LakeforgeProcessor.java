@@ -10,10 +10,11 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.HashSet;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.Filer;
+import javax.annotation.processing.FilerException;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.annotation.processing.SupportedOptions;
@@ -22,6 +23,7 @@ import javax.lang.model.element.Element;
 import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
 import javax.tools.FileObject;
 import javax.tools.StandardLocation;
 
@@ -39,10 +41,8 @@ public final class LakeforgeProcessor extends AbstractProcessor {
 
   static final String EXTRAS_LABEL = "-A" + BRANCHES_OPTION;
 
-  /** Project ids and accessor names already claimed, across rounds. */
-  private final Map<String, TypeElement> projectIds = new HashMap<>();
-
-  private final Map<String, TypeElement> accessors = new HashMap<>();
+  /** The compilation's one project, once seen (across rounds). */
+  private TypeElement project;
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
@@ -54,6 +54,11 @@ public final class LakeforgeProcessor extends AbstractProcessor {
     return SourceVersion.latestSupported();
   }
 
+  /**
+   * Returns {@code true}: the two annotations are LakeForge's own, and claiming them keeps
+   * {@code -Xlint:processing} quiet (no "No processor claimed" warning to fail a {@code -Werror}
+   * build).
+   */
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     Reporter reporter = new Reporter(processingEnv.getMessager());
@@ -66,14 +71,14 @@ public final class LakeforgeProcessor extends AbstractProcessor {
       reporter.internal(null, "LakeForge failed unexpectedly; please report this with the trace: "
           + trace);
     }
-    return false;
+    return true;
   }
 
   private void processRound(RoundEnvironment round, Reporter reporter) {
-    TypeElement branchAnnotation =
-        processingEnv.getElementUtils().getTypeElement(Branch.class.getCanonicalName());
+    Elements elements = processingEnv.getElementUtils();
+    TypeElement branchAnnotation = elements.getTypeElement(Branch.class.getCanonicalName());
     TypeElement projectAnnotation =
-        processingEnv.getElementUtils().getTypeElement(LakebaseProject.class.getCanonicalName());
+        elements.getTypeElement(LakebaseProject.class.getCanonicalName());
     if (branchAnnotation == null || projectAnnotation == null) {
       return;
     }
@@ -82,45 +87,58 @@ public final class LakeforgeProcessor extends AbstractProcessor {
       reader.checkEnclosedByProject(field);
     }
     String extras = processingEnv.getOptions().get(BRANCHES_OPTION);
+    Set<String> sourceTypes = new HashSet<>();
+    for (TypeElement t : ElementFilter.typesIn(round.getRootElements())) {
+      sourceTypes.add(t.getQualifiedName().toString());
+    }
     for (TypeElement type : ElementFilter.typesIn(round.getElementsAnnotatedWith(projectAnnotation))) {
       ProjectReader.Declared declared = reader.read(type, Topology.splitBranchList(extras));
-      Report report = TopologyValidator.validate(declared.topology(), EXTRAS_LABEL);
+      if (!claimTheOneProject(type, declared, reporter)) {
+        continue;
+      }
+      Topology topology = declared.topology();
+      Report report = TopologyValidator.validate(topology, EXTRAS_LABEL);
       reporter.print(report, declared);
       boolean clean = !declared.hadFieldErrors() && !report.hasErrors();
-      clean &= claim(projectIds, declared.topology().projectId(), type, declared, reporter, true);
-      clean &= claim(accessors, accessorName(type, declared), type, declared, reporter, false);
+      if (clean) {
+        // Only a valid topology: invalid ids already have their error, not a second one.
+        Report accessorReport = AccessorGenerator.check(topology, EXTRAS_LABEL);
+        reporter.print(accessorReport, declared);
+        clean = !accessorReport.hasErrors();
+      }
+      String accessor = qualified(packageOf(type), topology.accessorName());
+      if (clean && sourceTypes.contains(accessor)) {
+        clean = false;
+        reporter.projectError(declared, Rule.ACCESSOR_NAME, "accessorName",
+            "@LakebaseProject accessorName " + Ids.quote(topology.accessorName()) + " names the"
+                + " existing type " + accessor + ", and the generated accessor cannot replace it."
+                + " Choose another accessorName, such as \"Branches\".");
+      }
       if (clean) {
         write(type, declared, reporter);
       }
     }
   }
 
-  private boolean claim(
-      Map<String, TypeElement> claimed,
-      String name,
-      TypeElement type,
-      ProjectReader.Declared declared,
-      Reporter reporter,
-      boolean projectId) {
-    TypeElement first = claimed.putIfAbsent(name, type);
-    if (first == null || first.equals(type)) {
+  /**
+   * Bundle resource keys ({@code lakebase_project}, {@code branch_dev}, ...) and the
+   * {@code project_name} variable are per bundle, so two projects in one compilation would write
+   * bundles that cannot be combined. The second one is refused, with how to split.
+   */
+  private boolean claimTheOneProject(
+      TypeElement type, ProjectReader.Declared declared, Reporter reporter) {
+    if (project == null || project.equals(type)) {
+      project = type;
       return true;
     }
-    if (projectId) {
-      reporter.projectError(declared, Rule.DUPLICATE_PROJECT, "id",
-          "@LakebaseProject " + type.getQualifiedName() + ": project id \"" + name
-              + "\" is already declared by " + first.getQualifiedName() + ", and both would write"
-              + " META-INF/lakeforge/" + name + "/lakebase.yml. Give each project its own id.");
-    } else {
-      reporter.projectError(declared, Rule.DUPLICATE_ACCESSOR, "accessorName",
-          "@LakebaseProject " + type.getQualifiedName() + ": accessor " + name + " is already"
-              + " generated for " + first.getQualifiedName() + ". Set a different accessorName.");
-    }
+    reporter.projectError(declared, Rule.ONE_PROJECT, null,
+        "@LakebaseProject " + type.getQualifiedName() + ": this compilation already declares the"
+            + " project " + project.getQualifiedName() + ", and one compilation writes one bundle"
+            + " (fixed resource keys such as lakebase_project and branch_dev, one"
+            + " ${var.project_name}), so two projects would collide when deployed. Move this class"
+            + " into a module of its own with its own databricks.yml, or declare its branches in "
+            + project.getSimpleName() + ".");
     return false;
-  }
-
-  private String accessorName(TypeElement type, ProjectReader.Declared declared) {
-    return packageOf(type) + "." + declared.topology().accessorName();
   }
 
   private String packageOf(TypeElement type) {
@@ -128,23 +146,42 @@ public final class LakeforgeProcessor extends AbstractProcessor {
     return pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString();
   }
 
+  private static String qualified(String packageName, String simpleName) {
+    return packageName.isEmpty() ? simpleName : packageName + "." + simpleName;
+  }
+
+  /**
+   * Writes the YAML first, then the accessor. Both are rendered before either is written, and a
+   * failure of either is a compile error, so a half-written pair never reaches a jar.
+   */
   private void write(TypeElement type, ProjectReader.Declared declared, Reporter reporter) {
     Topology topology = declared.topology();
-    // Render both outputs before writing either, so a failure cannot leave one half-done.
     String yaml = BundleYamlWriter.write(topology);
     JavaFile accessor =
         AccessorGenerator.generate(topology, packageOf(type), ClassName.get(type), type);
     String path = "META-INF/lakeforge/" + topology.projectId() + "/lakebase.yml";
+    Filer filer = processingEnv.getFiler();
     try {
-      accessor.writeTo(processingEnv.getFiler());
-      FileObject resource =
-          processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "", path, type);
+      FileObject resource = filer.createResource(StandardLocation.CLASS_OUTPUT, "", path, type);
       try (OutputStream out = resource.openOutputStream()) {
         out.write(yaml.getBytes(StandardCharsets.UTF_8));
       }
     } catch (IOException e) {
-      reporter.internal(type, "could not write " + path + " or the accessor: " + e.getMessage()
+      reporter.internal(type, "could not write " + path + ": " + e.getMessage()
           + ". Check that the class output directory is writable, then rebuild.");
+      return;
+    }
+    try {
+      accessor.writeTo(filer);
+    } catch (FilerException e) {
+      reporter.projectError(declared, Rule.ACCESSOR_NAME, "accessorName",
+          "@LakebaseProject accessorName " + Ids.quote(topology.accessorName()) + ": "
+              + e.getMessage() + ". Another file of this compilation already has that name;"
+              + " choose another accessorName.");
+    } catch (IOException e) {
+      reporter.internal(type, "could not write the accessor " + topology.accessorName() + ": "
+          + e.getMessage() + ". Check that the generated-sources directory is writable, then"
+          + " rebuild.");
     }
   }
 }

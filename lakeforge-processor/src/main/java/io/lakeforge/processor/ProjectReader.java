@@ -83,6 +83,8 @@ final class ProjectReader {
           (String) b.get("readOnlyEndpoint"),
           (Double) b.get("minCu"),
           (Double) b.get("maxCu"),
+          (Double) b.get("primaryMinCu"),
+          (Double) b.get("primaryMaxCu"),
           (Boolean) b.get("replaceExisting"),
           false));
       elements.add(member);
@@ -128,7 +130,7 @@ final class ProjectReader {
 
   /** The explicitly written value of an attribute, for pinning a message to it. */
   static AnnotationValue explicitValue(AnnotationMirror mirror, String attribute) {
-    if (mirror == null || attribute == null) {
+    if (attribute == null) {
       return null;
     }
     for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e :

@@ -23,9 +23,4 @@ final class Report {
   boolean hasErrors() {
     return problems.stream().anyMatch(Problem::error);
   }
-
-  /** The first error's message, for one-line reporting (the CLI). */
-  String firstError() {
-    return problems.stream().filter(Problem::error).map(Problem::message).findFirst().orElse("");
-  }
 }

@@ -61,10 +61,8 @@ final class Reporter {
     AnnotationValue value = ProjectReader.explicitValue(mirror, attribute);
     if (value != null) {
       messager.printMessage(kind, message, element, mirror, value);
-    } else if (mirror != null) {
-      messager.printMessage(kind, message, element, mirror);
     } else {
-      messager.printMessage(kind, message, element);
+      messager.printMessage(kind, message, element, mirror);
     }
   }
 }

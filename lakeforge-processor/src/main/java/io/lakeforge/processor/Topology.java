@@ -1,7 +1,9 @@
 package io.lakeforge.processor;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One Lakebase project as declared: the single model shared by the annotation processor and the
@@ -42,11 +44,18 @@ record Topology(
     return ids;
   }
 
-  /** Declared branches plus the extra ids; a project left with no branch gets {@code dev}. */
+  /**
+   * Declared branches plus the extra ids; a project left with no branch gets {@code dev}. An extra
+   * id that is already declared, or listed twice, is merged: it adds nothing.
+   */
   static List<BranchSpec> withExtras(List<BranchSpec> declared, List<String> extraIds) {
     List<BranchSpec> all = new ArrayList<>(declared);
+    Set<String> ids = new HashSet<>();
+    declared.forEach(b -> ids.add(b.id()));
     for (String id : extraIds) {
-      all.add(BranchSpec.extra(id));
+      if (ids.add(id)) {
+        all.add(BranchSpec.extra(id));
+      }
     }
     if (all.isEmpty()) {
       all.add(BranchSpec.extra(DEFAULT_BRANCH));

@@ -1,5 +1,6 @@
 package io.lakeforge.processor;
 
+import io.lakeforge.annotations.BranchRef;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
@@ -81,15 +82,16 @@ final class TopologyValidator {
           "@LakebaseProject pgVersion " + pg + " is not a version Lakebase offers (16 or 17); the"
               + " deploy will likely be rejected. Use 16 or 17, or 0 for ${var.pg_version}.");
     }
-    int count = topology.branches().size();
+    int count = topology.branches().size() + (ids.contains(ROOT_BRANCH) ? 0 : 1);
     if (count > BRANCH_LIMIT) {
       report.warning(
           Rule.BRANCH_COUNT,
           Problem.PROJECT,
           null,
-          "project " + Ids.quote(id) + " declares " + count + " branches; Lakebase allows about "
-              + BRANCH_LIMIT + " unarchived branches per project, so the deploy may fail. Remove"
-              + " branches or give short-lived ones a ttl.");
+          "project " + Ids.quote(id) + " has " + count + " branches, counting the root branch"
+              + " \"production\" every project has; Lakebase allows about " + BRANCH_LIMIT
+              + " unarchived branches per project, so the deploy may fail. Remove branches, or"
+              + " create short-lived ones as ephemeral branches outside the bundle.");
     }
   }
 
@@ -102,7 +104,35 @@ final class TopologyValidator {
           null,
           who + ": branch id " + Ids.quote(b.id()) + " is not a valid Lakebase id: " + Ids.RULE
               + "." + fix(b.id()));
-    } else if (b.id().equals(ROOT_BRANCH) && !b.replaceExisting()) {
+    } else if (b.id().equals(ROOT_BRANCH)) {
+      checkRoot(i, b, who);
+    }
+    String endpoint = b.readOnlyEndpoint();
+    if (endpoint.equals(BranchRef.PRIMARY)) {
+      report.error(
+          Rule.RESERVED_NAME,
+          i,
+          "readOnlyEndpoint",
+          who + ": \"primary\" is the branch's read-write endpoint, which Lakebase creates with"
+              + " every branch; a read-only endpoint with that id would turn it read-only"
+              + " (endpoint_type forces a recreate). Keep the default \"readonly\" or choose"
+              + " another id; set primaryMinCu and primaryMaxCu to configure primary itself.");
+    } else if (b.hasReadOnlyEndpoint() && !Ids.isValid(endpoint)) {
+      report.error(
+          Rule.ENDPOINT_ID,
+          i,
+          "readOnlyEndpoint",
+          who + ": readOnlyEndpoint " + Ids.quote(endpoint) + " is not a valid Lakebase id: "
+              + Ids.RULE + "." + fix(endpoint) + " Leave it empty for no read-only endpoint.");
+    }
+    checkTtl(i, b, who);
+    checkCapacity(i, b, who);
+    checkSource(i, b, who);
+  }
+
+  /** The root branch exists from the project's creation: taken over, never created or expired. */
+  private void checkRoot(int i, BranchSpec b, String who) {
+    if (!b.replaceExisting()) {
       report.error(
           Rule.RESERVED_NAME,
           i,
@@ -110,34 +140,22 @@ final class TopologyValidator {
           who + ": every project already has the root branch \"production\", so creating it"
               + " would fail. Choose another id, or set replaceExisting = true to take it over.");
     }
-    if (AccessorGenerator.RESERVED_CONSTANTS.contains(b.constantName())) {
+    if (!b.from().isEmpty()) {
       report.error(
-          Rule.KEY_COLLISION,
+          Rule.ROOT_BRANCH,
           i,
-          null,
-          who + ": the accessor constant " + b.constantName() + " is reserved for the generated"
-              + " accessor itself. Rename the constant.");
+          "from",
+          who + ": \"production\" is the project's root branch and has no source branch;"
+              + " source_branch also forces a recreate. Remove from.");
     }
-    String endpoint = b.readOnlyEndpoint();
-    if (!Ids.isValid(endpoint)) {
+    if (b.hasTtl()) {
       report.error(
-          Rule.ENDPOINT_ID,
+          Rule.EXPIRY,
           i,
-          "readOnlyEndpoint",
-          who + ": readOnlyEndpoint " + Ids.quote(endpoint) + " is not a valid Lakebase id: "
-              + Ids.RULE + "." + fix(endpoint));
-    } else if (endpoint.equals("primary") && !b.replaceExisting()) {
-      report.error(
-          Rule.RESERVED_NAME,
-          i,
-          "readOnlyEndpoint",
-          who + ": every branch already has the read-write endpoint \"primary\", so an endpoint"
-              + " with that id would clash. Keep the default \"readonly\", choose another id, or"
-              + " set replaceExisting = true to take it over.");
+          "ttl",
+          who + ": \"production\" is the project's root branch, which cannot be deleted, so it"
+              + " cannot expire. Remove ttl.");
     }
-    checkTtl(i, b, who);
-    checkCapacity(i, b, who);
-    checkSource(i, b, who);
   }
 
   private void checkTtl(int i, BranchSpec b, String who) {
@@ -156,53 +174,122 @@ final class TopologyValidator {
               + " \"P7D\" (7 days) or \"PT12H\" (12 hours), or leave it empty for no expiry.");
       return;
     }
-    if (ttl.isZero() || ttl.isNegative() || ttl.compareTo(MAX_TTL) > 0) {
+    if (ttl.getNano() != 0 || ttl.getSeconds() < 1 || ttl.compareTo(MAX_TTL) > 0) {
       report.error(
           Rule.TTL,
           i,
           "ttl",
-          who + ": ttl " + Ids.quote(b.ttl()) + " is outside what Lakebase accepts: a branch"
-              + " expires after more than 0 and at most 30 days. Use a value from \"PT1H\" to"
-              + " \"P30D\", or leave it empty for no expiry.");
+          who + ": ttl " + Ids.quote(b.ttl()) + " is not a ttl the bundle can write: Lakebase"
+              + " expires a branch after at most 30 days, and the bundle's ttl is a whole number"
+              + " of seconds. Use a whole number of seconds from \"PT1S\" to \"P30D\", or leave"
+              + " it empty for no expiry.");
+      return;
     }
+    if (b.id().equals(ROOT_BRANCH)) {
+      return; // checkRoot reported it: the root branch never expires.
+    }
+    if (b.protect()) {
+      report.error(
+          Rule.EXPIRY,
+          i,
+          "ttl",
+          who + ": a protected branch cannot be deleted, so it cannot expire either. Remove ttl,"
+              + " or protect = true.");
+      return;
+    }
+    List<String> children = topology.branches().stream()
+        .filter(c -> c.from().equals(b.id()) && c != b)
+        .map(this::subject)
+        .toList();
+    if (!children.isEmpty()) {
+      report.error(
+          Rule.EXPIRY,
+          i,
+          "ttl",
+          who + ": " + String.join(", ", children) + " branch" + (children.size() == 1 ? "es" : "")
+              + " from it, and a branch with children cannot expire. Remove ttl, or branch them"
+              + " from a branch that does not expire.");
+      return;
+    }
+    report.warning(
+        Rule.EXPIRING_BRANCH,
+        i,
+        "ttl",
+        who + ": an expired branch comes back. The bundle still declares it, so the next deploy"
+            + " after it expires creates it again as a fresh copy of its source. For a branch"
+            + " meant to disappear, create it as an ephemeral branch outside the bundle (see"
+            + " docs/branches-not-targets.md); for a lasting one, remove ttl.");
   }
 
   private void checkCapacity(int i, BranchSpec b, String who) {
-    boolean minSet = checkCu(i, who, "minCu", b.minCu());
-    boolean maxSet = checkCu(i, who, "maxCu", b.maxCu());
-    if (!minSet || !maxSet) {
+    if (!b.hasReadOnlyEndpoint() && (b.minCu() != 0 || b.maxCu() != 0)) {
+      report.error(
+          Rule.CAPACITY,
+          i,
+          b.minCu() != 0 ? "minCu" : "maxCu",
+          who + ": minCu and maxCu size the read-only endpoint, but readOnlyEndpoint is empty"
+              + " (no read-only endpoint). Remove them, or name the read-only endpoint.");
       return;
     }
-    if (b.minCu() > b.maxCu()) {
+    checkRange(i, who, "minCu", b.minCu(), "maxCu", b.maxCu(), true);
+    checkRange(i, who, "primaryMinCu", b.primaryMinCu(), "primaryMaxCu", b.primaryMaxCu(), false);
+  }
+
+  private void checkRange(int i, String who, String minName, double min, String maxName,
+      double max, boolean variables) {
+    if (min == 0 && max == 0) {
+      return;
+    }
+    if (min == 0 || max == 0) {
+      String missing = min == 0 ? minName : maxName;
+      String set = min == 0 ? maxName : minName;
+      checkCu(i, who, set, min == 0 ? max : min, variables);
       report.error(
           Rule.CAPACITY,
           i,
-          "maxCu",
-          who + ": maxCu " + cu(b.maxCu()) + " is below minCu " + cu(b.minCu())
-              + ". Raise maxCu or lower minCu.");
-    } else if (b.maxCu() - b.minCu() > MAX_CU_SPREAD) {
+          set,
+          who + ": " + set + " is set but " + missing + " is not; "
+              + (variables
+                  ? "the bundle variable that would fill in " + missing + " is decided at deploy"
+                      + " time and could break the range (min <= max, max - min <= 16)."
+                  : "the read-write endpoint needs both limits.")
+              + " Set both " + minName + " and " + maxName + (variables ? ", or neither." : "."));
+      return;
+    }
+    // Both set: a range is judged only between two valid sizes.
+    boolean valid = checkCu(i, who, minName, min, variables);
+    valid &= checkCu(i, who, maxName, max, variables);
+    if (!valid) {
+      return;
+    }
+    if (min > max) {
       report.error(
           Rule.CAPACITY,
           i,
-          "maxCu",
-          who + ": maxCu " + cu(b.maxCu()) + " is more than 16 CU above minCu " + cu(b.minCu())
-              + "; Lakebase autoscaling allows a spread of at most 16 CU. Use maxCu <= "
-              + cu(b.minCu() + MAX_CU_SPREAD) + ".");
+          maxName,
+          who + ": " + maxName + " " + cu(max) + " is below " + minName + " " + cu(min)
+              + ". Raise " + maxName + " or lower " + minName + ".");
+    } else if (max - min > MAX_CU_SPREAD) {
+      report.error(
+          Rule.CAPACITY,
+          i,
+          maxName,
+          who + ": " + maxName + " " + cu(max) + " is more than 16 CU above " + minName + " "
+              + cu(min) + "; Lakebase autoscaling allows a spread of at most 16 CU. Use "
+              + maxName + " <= " + cu(min + MAX_CU_SPREAD) + ".");
     }
   }
 
-  /** Returns whether the value is set (non-zero) and valid. */
-  private boolean checkCu(int i, String who, String attribute, double value) {
-    if (value == 0) {
-      return false;
-    }
+  /** Reports a set (non-zero) size Lakebase does not offer; returns whether it is valid. */
+  private boolean checkCu(int i, String who, String attribute, double value, boolean variables) {
     if (Double.isNaN(value) || value < MIN_CU || value > MAX_CU) {
       report.error(
           Rule.CAPACITY,
           i,
           attribute,
           who + ": " + attribute + " " + cu(value) + " is outside Lakebase's autoscaling range of"
-              + " 0.5 to 64 CU. Use a value in that range, or 0 for the bundle variable.");
+              + " 0.5 to 64 CU. Use a value in that range"
+              + (variables ? ", or 0 for the bundle variable." : "."));
       return false;
     }
     if (value != MIN_CU && value != Math.rint(value)) {
@@ -212,14 +299,14 @@ final class TopologyValidator {
           attribute,
           who + ": " + attribute + " " + cu(value) + " is not a compute size Lakebase offers:"
               + " autoscaling computes are 0.5 CU or a whole number of CUs. Use "
-              + cu(Math.max(1, Math.floor(value))) + " or " + cu(Math.ceil(value)) + ".");
+              + cu(value < 1 ? MIN_CU : Math.floor(value)) + " or " + cu(Math.ceil(value)) + ".");
       return false;
     }
     return true;
   }
 
   private void checkSource(int i, BranchSpec b, String who) {
-    if (b.from().isEmpty()) {
+    if (b.from().isEmpty() || b.id().equals(ROOT_BRANCH)) {
       return;
     }
     if (b.from().equals(b.id())) {
@@ -268,12 +355,15 @@ final class TopologyValidator {
     }
   }
 
+  /**
+   * Branch keys are injective on valid ids (ids have no underscore), but endpoint keys join two
+   * ids with one: {@code a-b} + {@code c} and {@code a} + {@code b-c} both give
+   * {@code endpoint_a_b_c}. Ids that are already invalid are not checked again.
+   */
   private void checkUniqueness() {
     List<BranchSpec> branches = topology.branches();
     Map<String, Integer> byId = new HashMap<>();
-    Map<String, Integer> byKey = new HashMap<>();
-    Map<String, Integer> byEndpointKey = new HashMap<>();
-    Map<String, Integer> byConstant = new HashMap<>();
+    Map<String, EndpointSpec> byEndpointKey = new HashMap<>();
     for (int i = 0; i < branches.size(); i++) {
       BranchSpec b = branches.get(i);
       Integer same = byId.putIfAbsent(b.id(), i);
@@ -287,27 +377,26 @@ final class TopologyValidator {
                 + " one of them or rename it.");
         continue;
       }
-      collision(byKey, b.branchKey(), i, "bundle resource key");
-      collision(byEndpointKey, b.endpointKey(), i, "endpoint resource key");
-      collision(byConstant, b.constantName(), i, "accessor constant");
+      if (!Ids.isValid(b.id())) {
+        continue;
+      }
+      for (EndpointSpec e : b.endpoints()) {
+        if (!Ids.isValid(e.id())) {
+          continue;
+        }
+        EndpointSpec other = byEndpointKey.putIfAbsent(e.key(), e);
+        if (other != null) {
+          report.error(
+              Rule.KEY_COLLISION,
+              i,
+              e.readWrite() ? null : "readOnlyEndpoint",
+              subject(b) + ": endpoint " + Ids.quote(e.id()) + " of branch " + Ids.quote(b.id())
+                  + " and endpoint " + Ids.quote(other.id()) + " of " + subject(other.branch())
+                  + " both map to the bundle resource key \"" + e.key() + "\", so one would"
+                  + " overwrite the other. Rename one of the endpoints.");
+        }
+      }
     }
-  }
-
-  private void collision(Map<String, Integer> seen, String key, int i, String what) {
-    Integer first = seen.putIfAbsent(key, i);
-    if (first == null) {
-      return;
-    }
-    List<BranchSpec> branches = topology.branches();
-    BranchSpec b = branches.get(i);
-    BranchSpec other = branches.get(first);
-    report.error(
-        Rule.KEY_COLLISION,
-        i,
-        null,
-        subject(b) + ": branch id " + Ids.quote(b.id()) + " and " + subject(other) + " (id "
-            + Ids.quote(other.id()) + ") both map to the " + what + " \"" + key + "\", so one"
-            + " would overwrite the other. Rename one of them.");
   }
 
   private String subject(BranchSpec b) {
@@ -334,7 +423,8 @@ final class TopologyValidator {
     return best == null ? "" : " Did you mean \"" + best + "\"?";
   }
 
-  private static int distance(String a, String b) {
+  /** Levenshtein distance, for "did you mean" hints. */
+  static int distance(String a, String b) {
     int[] prev = new int[b.length() + 1];
     int[] cur = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {

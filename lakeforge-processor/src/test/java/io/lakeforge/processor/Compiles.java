@@ -22,7 +22,19 @@ final class Compiles {
   /** Set to regenerate golden files: {@code LAKEFORGE_UPDATE_GOLDEN=1 ./mvnw verify}. */
   static final boolean UPDATE_GOLDEN = System.getenv("LAKEFORGE_UPDATE_GOLDEN") != null;
 
+  /** The module directory, found from the test classes so that PIT's working directory does not matter. */
+  static final Path MODULE = moduleDirectory();
+
   private Compiles() {}
+
+  private static Path moduleDirectory() {
+    try {
+      Path testClasses = Path.of(Compiles.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return testClasses.getParent().getParent();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   static Compilation compile(List<String> options, JavaFileObject... sources) {
     return javac().withProcessors(new LakeforgeProcessor()).withOptions(options).compile(sources);
@@ -62,7 +74,7 @@ final class Compiles {
 
   /** Reads a golden file, or rewrites it from {@code actual} when regenerating. */
   static String golden(String resource, String actual) throws IOException {
-    Path path = Path.of("src/test/resources", resource);
+    Path path = MODULE.resolve("src/test/resources").resolve(resource);
     if (UPDATE_GOLDEN) {
       Files.createDirectories(path.getParent());
       Files.writeString(path, actual, StandardCharsets.UTF_8);
@@ -71,6 +83,6 @@ final class Compiles {
   }
 
   static List<String> lines(String resource) throws IOException {
-    return new ArrayList<>(Files.readAllLines(Path.of("src/test/resources", resource)));
+    return new ArrayList<>(Files.readAllLines(MODULE.resolve("src/test/resources").resolve(resource)));
   }
 }

@@ -58,8 +58,8 @@ class GoldenOutputTest {
 
     Map<String, Map<String, Object>> branches =
         (Map<String, Map<String, Object>>) resources.get("postgres_branches");
-    assertEquals(List.of("branch_feature_login", "branch_production", "branch_qa", "branch_staging"),
-        List.copyOf(branches.keySet()), "sorted resource keys");
+    assertEquals(List.of("branch_feature_login", "branch_no", "branch_production", "branch_qa",
+        "branch_staging"), List.copyOf(branches.keySet()), "sorted resource keys");
     String projectRef = "${resources.postgres_projects.lakebase_project.id}";
     assertEquals(Map.of("parent", projectRef, "branch_id", "production", "is_protected", true,
         "no_expiry", true, "replace_existing", true), branches.get("branch_production"));
@@ -69,6 +69,8 @@ class GoldenOutputTest {
     assertEquals(Map.of("parent", projectRef, "branch_id", "feature-login", "source_branch",
         "${resources.postgres_branches.branch_staging.id}", "ttl", "43200s"),
         branches.get("branch_feature_login"));
+    assertEquals(Map.of("parent", projectRef, "branch_id", "no", "no_expiry", true),
+        branches.get("branch_no"), "a YAML 1.2 reader too gets the string \"no\"");
 
     Map<String, Map<String, Object>> endpoints =
         (Map<String, Map<String, Object>>) resources.get("postgres_endpoints");
@@ -81,6 +83,33 @@ class GoldenOutputTest {
         "autoscaling_limit_min_cu", "${var.lakebase_min_cu}",
         "autoscaling_limit_max_cu", "${var.lakebase_max_cu}"),
         endpoints.get("endpoint_qa_readonly"));
-    assertEquals(4, endpoints.size());
+    assertEquals(Map.of("parent", "${resources.postgres_branches.branch_production.id}",
+        "endpoint_id", "primary", "endpoint_type", "ENDPOINT_TYPE_READ_WRITE",
+        "autoscaling_limit_min_cu", 1, "autoscaling_limit_max_cu", 8, "replace_existing", true),
+        endpoints.get("endpoint_production_primary"), "primary is taken over, read-write");
+    assertEquals(Map.of("parent", "${resources.postgres_branches.branch_no.id}",
+        "endpoint_id", "primary", "endpoint_type", "ENDPOINT_TYPE_READ_WRITE",
+        "autoscaling_limit_min_cu", 0.5, "autoscaling_limit_max_cu", 2, "replace_existing", true),
+        endpoints.get("endpoint_no_primary"));
+    assertEquals(List.of("endpoint_feature_login_reports", "endpoint_no_primary",
+        "endpoint_production_primary", "endpoint_production_readonly", "endpoint_qa_readonly",
+        "endpoint_staging_readonly"), List.copyOf(endpoints.keySet()));
+    endpoints.values().forEach(e -> assertEquals(e.get("endpoint_id").equals("primary"),
+        e.get("endpoint_type").equals("ENDPOINT_TYPE_READ_WRITE"), e::toString));
+  }
+
+  @Test
+  void yaml11KeywordsAreQuotedSoEveryReaderGetsAString() {
+    String yaml = Compiles.yaml(compilation, "showcase").orElseThrow();
+    assertTrue(yaml.contains("branch_id: \"no\"\n"), yaml);
+    assertFalse(yaml.contains("branch_id: no\n"), yaml);
+  }
+
+  @Test
+  void accessorOfABranchWithoutReadOnlyEndpointSaysSo() {
+    String java = Compiles.generatedSource(compilation, "good.Lakes").orElseThrow();
+    assertTrue(java.contains("new BranchRef(PROJECT_ID, \"no\", \"primary\", \"\")"), java);
+    assertTrue(java.contains("Branch {@code no}: read-write endpoint {@code primary}, no read-only"
+        + " endpoint."), java);
   }
 }

@@ -14,6 +14,10 @@ import com.google.testing.compile.JavaFileObjects;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.StandardJavaFileManager;
@@ -35,7 +39,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Every rule is a diagnostic pinned to file and line. The inputs under {@code bad/} mark each
  * expected diagnostic with {@code // expect-error: Tag} or {@code // expect-warning: Tag} on the
- * line javac must report, and nothing else may be reported.
+ * line javac must report, and nothing else may be reported: every error and warning javac prints
+ * is compared, duplicates included.
  */
 class ProcessorDiagnosticsTest {
 
@@ -47,7 +52,8 @@ class ProcessorDiagnosticsTest {
   @ValueSource(strings = {
       "bad/BranchIds.java", "bad/ProjectIds.java", "bad/Duplicates.java", "bad/NotConstants.java",
       "bad/Orphan.java", "bad/Reserved.java", "bad/SourceBranches.java", "bad/Capacity.java",
-      "bad/Ttls.java", "bad/ManyBranches.java", "bad/twoprojects/First.java,bad/twoprojects/Second.java"})
+      "bad/Ttls.java", "bad/ManyBranches.java", "bad/Expiry.java", "bad/RootBranch.java",
+      "bad/AccessorClash.java", "bad/AccessorConstants.java", "bad/EnumProject.java", "bad/twoprojects/First.java,bad/twoprojects/Second.java"})
   void everyProblemIsReportedOnItsLineAndNothingElse(String files) throws IOException {
     String[] resources = files.split(",");
     List<Expected> expected = new ArrayList<>();
@@ -65,11 +71,9 @@ class ProcessorDiagnosticsTest {
     Compilation compilation = compileResources(List.of(), resources);
 
     List<Expected> actual = compilation.diagnostics().stream()
-        .filter(d -> d.getKind() == Diagnostic.Kind.ERROR || d.getKind() == Diagnostic.Kind.WARNING)
-        .filter(d -> d.getMessage(Locale.ROOT).startsWith("[Lakeforge"))
+        .filter(d -> d.getKind() != Diagnostic.Kind.NOTE && d.getKind() != Diagnostic.Kind.OTHER)
         .map(d -> new Expected(fileName(d.getSource()), d.getLineNumber(), d.getKind(),
             d.getMessage(Locale.ROOT).substring(0, d.getMessage(Locale.ROOT).indexOf(']') + 1)))
-        .distinct()
         .collect(Collectors.toList());
     assertEquals(sorted(expected), sorted(actual), () -> "diagnostics:\n" + compilation.diagnostics());
   }
@@ -101,17 +105,136 @@ class ProcessorDiagnosticsTest {
   }
 
   @Test
-  void extraBranchCollidingWithDeclaredBranchNamesBothSides() {
+  void extraBranchWhoseAccessorConstantIsTakenNamesBothSides() {
     Compilation compilation = compile(
-        List.of("-Alakeforge.branches=feature_a"),
-        project("@Branch static final String FEATURE_A = \"feature-a\";"));
-    List<String> errors = errors(compilation);
-    String collision = errors.stream().filter(e -> e.startsWith(Rule.KEY_COLLISION.tag()))
-        .findFirst().orElseThrow(() -> new AssertionError(errors));
-    assertTrue(collision.contains("branch \"feature_a\" (from -Alakeforge.branches)"), collision);
-    assertTrue(collision.contains("@Branch FEATURE_A"), collision);
-    assertTrue(collision.contains("branch_feature_a"), collision);
-    assertTrue(errors.stream().anyMatch(e -> e.startsWith(Rule.BRANCH_ID.tag())), errors::toString);
+        List.of("-Alakeforge.branches=foo"),
+        project("@Branch static final String FOO = \"bar\";"));
+    String collision = onlyError(compilation);
+    assertTrue(collision.startsWith(Rule.KEY_COLLISION.tag()), collision);
+    assertTrue(collision.contains("branch \"foo\" (from -Alakeforge.branches)"), collision);
+    assertTrue(collision.contains("@Branch FOO (id \"bar\")"), collision);
+  }
+
+  @Test
+  void extraBranchAlreadyDeclaredIsMergedNotRefused() {
+    Compilation compilation = compile(List.of("-Alakeforge.branches=dev,qa,qa"),
+        project("@Branch(protect = true) static final String DEV = \"dev\";"));
+    assertEquals(Compilation.Status.SUCCESS, compilation.status(), compilation.diagnostics()::toString);
+    String yaml = Compiles.yaml(compilation, "p").orElseThrow();
+    assertEquals(1, yaml.split("branch_id: dev\n", -1).length - 1, yaml);
+    assertEquals(1, yaml.split("branch_id: qa\n", -1).length - 1, yaml);
+    assertTrue(yaml.contains("is_protected: true"), "the declared branch wins: " + yaml);
+  }
+
+  @Test
+  void extraBranchesNamedAllOrProjectIdAreBranchesLikeAnyOther() {
+    Compilation all = compile(List.of("-Alakeforge.branches=all"), project());
+    assertEquals(Compilation.Status.SUCCESS, all.status(), all.diagnostics()::toString);
+    assertTrue(Compiles.generatedSource(all, "test.Branches").orElseThrow()
+        .contains("public static final BranchRef ALL ="));
+    // PROJECT_ID is the accessor's own constant: only the processor, which writes the accessor, refuses it.
+    String message = onlyError(compile(List.of("-Alakeforge.branches=project-id"), project()));
+    assertTrue(message.startsWith(Rule.KEY_COLLISION.tag()), message);
+    assertTrue(message.contains("branch \"project-id\" (from -Alakeforge.branches)"), message);
+  }
+
+  @Test
+  void accessorNameOfAnExistingTypeIsAnErrorOnTheAttributeAndWritesNothing() throws IOException {
+    Compilation compilation = compileResources(List.of(), "bad/AccessorClash.java");
+    Diagnostic<? extends JavaFileObject> error = compilation.errors().get(0);
+    assertEquals(1, compilation.errors().size(), compilation.errors()::toString);
+    String message = error.getMessage(Locale.ROOT);
+    assertTrue(message.startsWith(Rule.ACCESSOR_NAME.tag()), message);
+    assertTrue(message.contains("existing type bad.AccessorClash"), message);
+    assertFalse(message.contains("writable"), message);
+    String line = Compiles.lines("bad/AccessorClash.java").get((int) error.getLineNumber() - 1);
+    assertEquals(line.indexOf("\"AccessorClash\"") + 1, error.getColumnNumber(),
+        "pinned to the accessorName value");
+  }
+
+  @Test
+  void aDeclaredConstantNamedProjectIdIsToldToRename() {
+    String message = onlyError(compile(project("@Branch static final String PROJECT_ID = \"x\";")));
+    assertTrue(message.endsWith("is the accessor's own constant for the project id. Rename the"
+        + " constant."), message);
+  }
+
+  @Test
+  void aProjectProblemIsPinnedToItsAttribute() {
+    Compilation compilation = compile(source("test.Topology", "package test;",
+        "@io.lakeforge.annotations.LakebaseProject(id = \"p\", pgVersion = 15)",
+        "final class Topology {}"));
+    Diagnostic<? extends JavaFileObject> warning = compilation.warnings().get(0);
+    assertTrue(warning.getMessage(Locale.ROOT).startsWith(Rule.PG_VERSION.tag()));
+    assertEquals("@io.lakeforge.annotations.LakebaseProject(id = \"p\", pgVersion = ".length() + 1,
+        warning.getColumnNumber());
+  }
+
+  @Test
+  void readOnlyEndpointCalledPrimaryIsRefusedEvenWithReplaceExisting() {
+    String message = onlyError(compile(project(
+        "@Branch(readOnlyEndpoint = \"primary\", replaceExisting = true)",
+        "static final String DEV = \"dev\";")));
+    assertTrue(message.startsWith(Rule.RESERVED_NAME.tag()), message);
+    assertTrue(message.contains("primaryMinCu and primaryMaxCu"), message);
+  }
+
+  @Test
+  void lintAllWithWerrorCompilesCleanly() {
+    Compilation compilation = compile(List.of("-Xlint:all", "-Werror"),
+        project("@Branch static final String DEV = \"dev\";"));
+    assertEquals(Compilation.Status.SUCCESS, compilation.status(), compilation.diagnostics()::toString);
+    assertEquals(List.of(), compilation.warnings());
+  }
+
+  @Test
+  void generatedAccessorCompilesInANamedModuleThatDoesNotReadJavaCompiler(@TempDir Path dir)
+      throws IOException {
+    // The annotations as users get them on the module path: a jar named io.lakeforge.annotations.
+    Path annotations = dir.resolve("lakeforge-annotations.jar");
+    Manifest manifest = new Manifest();
+    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    manifest.getMainAttributes().putValue("Automatic-Module-Name", "io.lakeforge.annotations");
+    try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(annotations), manifest)) {
+      for (Class<?> type : List.of(io.lakeforge.annotations.Branch.class,
+          io.lakeforge.annotations.BranchRef.class, io.lakeforge.annotations.LakebaseProject.class)) {
+        String name = type.getName().replace('.', '/') + ".class";
+        jar.putNextEntry(new JarEntry(name));
+        try (var in = type.getClassLoader().getResourceAsStream(name)) {
+          in.transferTo(jar);
+        }
+      }
+    }
+    Path src = Files.createDirectories(dir.resolve("src/user"));
+    Files.writeString(dir.resolve("src/module-info.java"),
+        "module user { requires io.lakeforge.annotations; }\n");
+    Files.writeString(src.resolve("Topology.java"), String.join("\n", "package user;",
+        "@io.lakeforge.annotations.LakebaseProject(id = \"user\")",
+        "final class Topology {",
+        "  @io.lakeforge.annotations.Branch static final String DEV = \"dev\";",
+        "}", ""));
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    List<Diagnostic<? extends JavaFileObject>> diagnostics = new ArrayList<>();
+    try (StandardJavaFileManager files = javac.getStandardFileManager(null, Locale.ROOT, UTF_8)) {
+      files.setLocationFromPaths(StandardLocation.MODULE_PATH, List.of(annotations));
+      files.setLocationFromPaths(StandardLocation.CLASS_OUTPUT,
+          List.of(Files.createDirectories(dir.resolve("classes"))));
+      files.setLocationFromPaths(StandardLocation.SOURCE_OUTPUT,
+          List.of(Files.createDirectories(dir.resolve("generated"))));
+      JavaCompiler.CompilationTask task = javac.getTask(null, files, diagnostics::add,
+          List.of("-Xlint:all,-requires-automatic", "-Werror"), null, files.getJavaFileObjects(
+              dir.resolve("src/module-info.java"), src.resolve("Topology.java")));
+      task.setProcessors(List.of(new LakeforgeProcessor()));
+      assertTrue(task.call(), diagnostics::toString);
+    }
+    assertTrue(Files.exists(dir.resolve("classes/user/Branches.class")));
+  }
+
+  @Test
+  void generatedAccessorPassesDoclint() {
+    Compilation compilation = compile(List.of("-Xdoclint:all/protected", "-Werror"),
+        project("@Branch static final String DEV = \"dev\";"));
+    assertEquals(Compilation.Status.SUCCESS, compilation.status(), compilation.diagnostics()::toString);
   }
 
   @Test
@@ -132,24 +255,35 @@ class ProcessorDiagnosticsTest {
   }
 
   @Test
-  void projectWithErrorsWritesNothingWhileAHealthyProjectInTheSameCompileIsGenerated(
-      @TempDir Path out) throws IOException {
+  void projectWithErrorsWritesNothing(@TempDir Path out) throws IOException {
+    assertEquals(List.of(), written(out, "bad/Capacity.java"));
+  }
+
+  @Test
+  void aSecondProjectIsRefusedAndOnlyTheFirstIsGenerated(@TempDir Path out) throws IOException {
+    assertEquals(List.of("classes/META-INF/lakeforge/showcase/lakebase.yml",
+        "generated/good/Lakes.java"), written(out, "good/Showcase.java", "bad/twoprojects/First.java"));
+  }
+
+  /** Runs javac with the processor on real directories; returns the files it wrote. */
+  private static List<String> written(Path out, String... resources) throws IOException {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     try (StandardJavaFileManager files = javac.getStandardFileManager(null, Locale.ROOT, UTF_8)) {
       Path classes = Files.createDirectories(out.resolve("classes"));
       Path generated = Files.createDirectories(out.resolve("generated"));
       files.setLocationFromPaths(StandardLocation.CLASS_OUTPUT, List.of(classes));
       files.setLocationFromPaths(StandardLocation.SOURCE_OUTPUT, List.of(generated));
-      JavaCompiler.CompilationTask task = javac.getTask(null, files, d -> { }, List.of("-proc:only"),
-          null, List.of(JavaFileObjects.forResource("bad/Capacity.java"),
-              JavaFileObjects.forResource("good/Showcase.java")));
+      List<JavaFileObject> sources = new ArrayList<>();
+      for (String resource : resources) {
+        sources.add(JavaFileObjects.forResource(resource));
+      }
+      JavaCompiler.CompilationTask task =
+          javac.getTask(null, files, d -> { }, List.of("-proc:only"), null, sources);
       task.setProcessors(List.of(new LakeforgeProcessor()));
       assertFalse(task.call());
-      try (Stream<Path> written = Files.walk(out)) {
-        List<String> names = written.filter(Files::isRegularFile)
+      try (Stream<Path> walk = Files.walk(out)) {
+        return walk.filter(Files::isRegularFile)
             .map(p -> out.relativize(p).toString()).sorted().toList();
-        assertEquals(List.of("classes/META-INF/lakeforge/showcase/lakebase.yml",
-            "generated/good/Lakes.java"), names);
       }
     }
   }

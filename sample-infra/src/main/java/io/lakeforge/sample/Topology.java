@@ -17,7 +17,10 @@ final class Topology {
   @Branch(protect = true)
   static final String STAGING = "staging";
 
-  /** A release rehearsal branched from staging that cleans itself up after a week. */
+  /**
+   * A release rehearsal branched from staging. It expires after a week, and the next deploy
+   * creates it again from staging (the build warns: [LakeforgeExpiringBranch]).
+   */
   @Branch(ttl = "P7D", from = "staging", minCu = 0.5, maxCu = 4)
   static final String PRE_PROD = "pre-prod";
 

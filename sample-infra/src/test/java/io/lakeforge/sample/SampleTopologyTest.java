@@ -2,27 +2,70 @@ package io.lakeforge.sample;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lakeforge.annotations.BranchRef;
+import io.lakeforge.processor.LakeforgeProcessor;
 import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.tools.JavaCompiler;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.StandardLocation;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The sample build: committed outputs equal a fresh build, and the accessor works. */
+/**
+ * The sample build. The committed {@code resources/lakebase.yml} and the accessor golden file
+ * are compared with a compilation of {@code Topology.java} made by this test (not with whatever
+ * an earlier build left in {@code target/}), and the real Maven build is driven through the
+ * incremental sequence that once published a stale topology.
+ */
 class SampleTopologyTest {
 
-  private static final Path FRESH_YAML =
-      Path.of("target/classes/META-INF/lakeforge/lakeforge-main/lakebase.yml");
+  private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+
+  @TempDir static Path fresh;
+
+  @BeforeAll
+  static void compileTheTopologyAfresh() throws IOException {
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    try (StandardJavaFileManager files = javac.getStandardFileManager(null, Locale.ROOT, UTF_8)) {
+      files.setLocationFromPaths(StandardLocation.CLASS_OUTPUT,
+          List.of(Files.createDirectories(fresh.resolve("classes"))));
+      files.setLocationFromPaths(StandardLocation.SOURCE_OUTPUT,
+          List.of(Files.createDirectories(fresh.resolve("generated"))));
+      StringWriter diagnostics = new StringWriter();
+      JavaCompiler.CompilationTask task = javac.getTask(diagnostics, files, null,
+          List.of("-proc:only", "-classpath", System.getProperty("java.class.path")), null,
+          files.getJavaFileObjects(Path.of("src/main/java/io/lakeforge/sample/Topology.java")));
+      task.setProcessors(List.of(new LakeforgeProcessor()));
+      assertTrue(task.call(), diagnostics::toString);
+    }
+  }
 
   @Test
-  void committedBundleFileEqualsTheFreshBuild() throws IOException {
-    // resources/lakebase.yml is overwritten only at `package`, after this test ran.
+  void committedBundleFileEqualsAFreshCompilation() throws IOException {
     assertEquals(
-        Files.readString(FRESH_YAML, UTF_8),
-        Files.readString(Path.of("../resources/lakebase.yml"), UTF_8),
+        Files.readString(fresh.resolve("classes/META-INF/lakeforge/lakeforge-main/lakebase.yml"), UTF_8),
+        Files.readString(REPO.resolve("resources/lakebase.yml"), UTF_8),
         "resources/lakebase.yml is stale: run ./mvnw package and commit it");
   }
 
@@ -30,8 +73,7 @@ class SampleTopologyTest {
   void generatedAccessorMatchesGoldenFile() throws IOException {
     assertEquals(
         Files.readString(Path.of("src/test/resources/expected/Branches.java.txt"), UTF_8),
-        Files.readString(
-            Path.of("target/generated-sources/annotations/io/lakeforge/sample/Branches.java"), UTF_8));
+        Files.readString(fresh.resolve("generated/io/lakeforge/sample/Branches.java"), UTF_8));
   }
 
   @Test
@@ -47,5 +89,87 @@ class SampleTopologyTest {
     assertEquals(Optional.empty(), Branches.byId("prod"));
     assertEquals("projects/other/branches/dev/endpoints/primary",
         Branches.DEV.withProjectId("other").readWriteEndpointPath());
+  }
+
+  /**
+   * {@code package}, {@code package -Dlakeforge.branches=feature-x}, {@code package}: each build's
+   * {@code resources/lakebase.yml} reflects its own option, whatever Maven's incremental state. A
+   * build with annotation processing off fails instead of publishing nothing. Runs the real
+   * Maven Wrapper (offline) on a copy of the repository.
+   */
+  @Test
+  @Timeout(value = 15, unit = TimeUnit.MINUTES)
+  void everyBuildPublishesTheTopologyOfItsOwnOptions(@TempDir Path copy) throws Exception {
+    copyRepository(copy);
+    Path yaml = copy.resolve("resources/lakebase.yml");
+    Path accessor = copy.resolve(
+        "sample-infra/target/generated-sources/annotations/io/lakeforge/sample/Branches.java");
+
+    assertEquals(0, maven(copy).exitCode(), "first package");
+    String plain = Files.readString(yaml);
+    assertFalse(plain.contains("feature-x"), plain);
+
+    Build withExtra = maven(copy, "-Dlakeforge.branches=feature-x");
+    assertEquals(0, withExtra.exitCode(), withExtra.output());
+    assertTrue(Files.readString(yaml).contains("branch_id: feature-x\n"),
+        "the option must reach the YAML even though no source changed:\n" + withExtra.output());
+    assertTrue(Files.readString(accessor).contains("FEATURE_X"));
+
+    assertEquals(0, maven(copy).exitCode(), "third package");
+    assertEquals(plain, Files.readString(yaml), "feature-x must not stay in the published file");
+    assertFalse(Files.readString(accessor).contains("FEATURE_X"));
+
+    // Without code that uses the accessor, only the guard can notice that nothing was generated.
+    Files.delete(copy.resolve("sample-infra/src/main/java/io/lakeforge/sample/DemoApp.java"));
+    Files.writeString(yaml, "# the previously published file\n");
+    Build noProcessing = maven(copy, "-Dmaven.compiler.proc=none");
+    assertNotEquals(0, noProcessing.exitCode(), noProcessing.output());
+    assertTrue(noProcessing.output().contains("The LakeForge processor wrote no topology"),
+        noProcessing.output());
+    assertEquals("# the previously published file\n", Files.readString(yaml));
+  }
+
+  record Build(int exitCode, String output) {}
+
+  private static Build maven(Path repo, String... options) throws Exception {
+    List<String> command = new ArrayList<>(List.of(repo.resolve("mvnw").toString(), "-o", "-B",
+        "-ntp", "-pl", "sample-infra", "-am", "package", "-DskipTests"));
+    command.addAll(List.of(options));
+    Path log = Files.createTempFile(repo, "maven", ".log");
+    Process process = new ProcessBuilder(command).directory(repo.toFile())
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    if (!process.waitFor(Duration.ofMinutes(5).toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("Maven did not finish in 5 minutes:\n" + Files.readString(log));
+    }
+    return new Build(process.exitValue(), Files.readString(log));
+  }
+
+  /** The build's inputs only: no .git, no target directories, no other module's state. */
+  private static void copyRepository(Path to) throws IOException {
+    Set<String> top = Set.of("pom.xml", "mvnw", ".mvn", "lakeforge-annotations",
+        "lakeforge-processor", "lakeforge-cli", "lakeforge-runtime", "sample-infra", "resources",
+        "databricks.yml");
+    for (String name : top) {
+      Path from = REPO.resolve(name);
+      Files.walkFileTree(from, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+            throws IOException {
+          if (dir.getFileName().toString().equals("target")) {
+            return FileVisitResult.SKIP_SUBTREE;
+          }
+          Files.createDirectories(to.resolve(REPO.relativize(dir).toString()));
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          Files.copy(file, to.resolve(REPO.relativize(file).toString()),
+              StandardCopyOption.COPY_ATTRIBUTES);
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    }
   }
 }

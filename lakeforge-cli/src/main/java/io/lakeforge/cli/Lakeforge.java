@@ -1,0 +1,54 @@
+package io.lakeforge.cli;
+
+import io.lakeforge.processor.LakeforgeCli;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * The one LakeForge command line: {@code java -jar lakeforge-cli.jar [COMMAND] [OPTIONS]}. Without a
+ * command it runs {@code generate}, the environment-driven bundle generator, so the original
+ * {@code PROJECT_NAME=... java -jar ...} entry point keeps working. Later commands join here.
+ *
+ * <p>Exit codes follow the generator: 0 success, 1 the command failed, 2 usage error.
+ */
+public final class Lakeforge {
+
+  static final String COMMANDS = """
+      Commands:
+        generate   write lakebase.yml from PROJECT_NAME and CUSTOM_BRANCHES (the default)
+      Run java -jar lakeforge-cli.jar COMMAND --help for a command's options.
+      """;
+
+  private Lakeforge() {}
+
+  /**
+   * Runs a command and exits with its status.
+   *
+   * @param args the command name (optional) and its arguments
+   */
+  public static void main(String[] args) {
+    int code = run(System.getenv(), args, Path.of(""), System.out, System.err);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  static int run(Map<String, String> env, String[] args, Path workDir, PrintStream out,
+      PrintStream err) {
+    if (args.length == 0 || args[0].startsWith("-")) {
+      return LakeforgeCli.run(env, args, workDir, out, err);
+    }
+    if (args[0].equals("generate")) {
+      return LakeforgeCli.run(env, Arrays.copyOfRange(args, 1, args.length), workDir, out, err);
+    }
+    if (args[0].equals("help")) {
+      out.print(COMMANDS);
+      return 0;
+    }
+    err.println("lakeforge: unknown command \"" + args[0] + "\"");
+    err.print(COMMANDS);
+    return 2;
+  }
+}

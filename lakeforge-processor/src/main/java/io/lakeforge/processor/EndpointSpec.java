@@ -1,0 +1,24 @@
+package io.lakeforge.processor;
+
+/**
+ * One endpoint resource of a branch.
+ *
+ * @param branch the branch it belongs to
+ * @param id the endpoint id ({@code primary}, {@code readonly})
+ * @param readWrite {@code true} for the branch's read-write endpoint {@code primary}, which
+ *     Lakebase creates with the branch and the bundle takes over; {@code false} for a read-only one
+ * @param minCu minimum CU, or 0 for the bundle variable {@code lakebase_min_cu}
+ * @param maxCu maximum CU, or 0 for the bundle variable {@code lakebase_max_cu}
+ */
+record EndpointSpec(BranchSpec branch, String id, boolean readWrite, double minCu, double maxCu) {
+
+  /** Bundle resource key: {@code endpoint_<branch>_<endpoint>}, with ids sanitized. */
+  String key() {
+    return branch.endpointKey(id);
+  }
+
+  /** The bundle's {@code endpoint_type}. */
+  String type() {
+    return readWrite ? "ENDPOINT_TYPE_READ_WRITE" : "ENDPOINT_TYPE_READ_ONLY";
+  }
+}
