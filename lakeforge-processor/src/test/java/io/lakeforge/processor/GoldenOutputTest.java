@@ -34,6 +34,20 @@ class GoldenOutputTest {
   }
 
   @Test
+  void accessYamlMatchesGoldenFile() throws IOException {
+    Compilation access = Compiles.compileResources(List.of(), "good/Access.java");
+    String yaml = Compiles.yaml(access, "access").orElseThrow();
+    assertEquals(Compiles.golden("expected/access.lakebase.yml", yaml), yaml);
+  }
+
+  @Test
+  void accessAccessorMatchesGoldenFile() throws IOException {
+    Compilation access = Compiles.compileResources(List.of(), "good/Access.java");
+    String java = Compiles.generatedSource(access, "good.Estate").orElseThrow();
+    assertEquals(Compiles.golden("expected/Estate.java", java), java);
+  }
+
+  @Test
   void yamlIsDeterministicUtf8WithUnixLineEndingsAndAHeader() {
     String first = Compiles.yaml(compilation, "showcase").orElseThrow();
     String second = Compiles.yaml(
@@ -62,7 +76,8 @@ class GoldenOutputTest {
         "branch_staging"), List.copyOf(branches.keySet()), "sorted resource keys");
     String projectRef = "${resources.postgres_projects.lakebase_project.id}";
     assertEquals(Map.of("parent", projectRef, "branch_id", "production", "is_protected", true,
-        "no_expiry", true, "replace_existing", true), branches.get("branch_production"));
+        "no_expiry", true, "replace_existing", true, "lifecycle", Map.of("prevent_destroy", true)),
+        branches.get("branch_production"), "a protected branch is guarded by default");
     assertEquals(Map.of("parent", projectRef, "branch_id", "staging", "source_branch",
         "${resources.postgres_branches.branch_production.id}", "no_expiry", true),
         branches.get("branch_staging"));

@@ -197,7 +197,11 @@ class ProcessorDiagnosticsTest {
     manifest.getMainAttributes().putValue("Automatic-Module-Name", "io.lakeforge.annotations");
     try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(annotations), manifest)) {
       for (Class<?> type : List.of(io.lakeforge.annotations.Branch.class,
-          io.lakeforge.annotations.BranchRef.class, io.lakeforge.annotations.LakebaseProject.class)) {
+          io.lakeforge.annotations.BranchRef.class, io.lakeforge.annotations.LakebaseProject.class,
+          io.lakeforge.annotations.Role.class, io.lakeforge.annotations.Database.class,
+          io.lakeforge.annotations.Grant.class, io.lakeforge.annotations.Grant.Level.class,
+          io.lakeforge.annotations.Tag.class, io.lakeforge.annotations.Identity.class,
+          io.lakeforge.annotations.RoleRef.class, io.lakeforge.annotations.DatabaseRef.class)) {
         String name = type.getName().replace('.', '/') + ".class";
         jar.putNextEntry(new JarEntry(name));
         try (var in = type.getClassLoader().getResourceAsStream(name)) {
@@ -212,6 +216,10 @@ class ProcessorDiagnosticsTest {
         "@io.lakeforge.annotations.LakebaseProject(id = \"user\")",
         "final class Topology {",
         "  @io.lakeforge.annotations.Branch static final String DEV = \"dev\";",
+        "  @io.lakeforge.annotations.Role(identity = io.lakeforge.annotations.Identity.GROUP,",
+        "      postgresRole = \"readers\") static final String READERS = \"readers\";",
+        "  @io.lakeforge.annotations.Database(owner = \"readers\")",
+        "  static final String ORDERS = \"orders\";",
         "}", ""));
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     List<Diagnostic<? extends JavaFileObject>> diagnostics = new ArrayList<>();
@@ -228,6 +236,7 @@ class ProcessorDiagnosticsTest {
       assertTrue(task.call(), diagnostics::toString);
     }
     assertTrue(Files.exists(dir.resolve("classes/user/Branches.class")));
+    assertTrue(Files.exists(dir.resolve("classes/user/Branches$Databases.class")));
   }
 
   @Test
