@@ -53,7 +53,10 @@ class ProcessorDiagnosticsTest {
       "bad/BranchIds.java", "bad/ProjectIds.java", "bad/Duplicates.java", "bad/NotConstants.java",
       "bad/Orphan.java", "bad/Reserved.java", "bad/SourceBranches.java", "bad/Capacity.java",
       "bad/Ttls.java", "bad/ManyBranches.java", "bad/Expiry.java", "bad/RootBranch.java",
-      "bad/AccessorClash.java", "bad/AccessorConstants.java", "bad/EnumProject.java", "bad/twoprojects/First.java,bad/twoprojects/Second.java"})
+      "bad/AccessorClash.java", "bad/AccessorConstants.java", "bad/EnumProject.java",
+      "bad/Roles.java", "bad/Databases.java", "bad/Compute.java", "bad/ProjectSettings.java",
+      "bad/ProjectSettingsMore.java", "bad/Grants.java", "bad/Grants2.java", "bad/AccessOrphan.java",
+      "bad/AccessFields.java", "bad/AccessorNested.java", "bad/twoprojects/First.java,bad/twoprojects/Second.java"})
   void everyProblemIsReportedOnItsLineAndNothingElse(String files) throws IOException {
     String[] resources = files.split(",");
     List<Expected> expected = new ArrayList<>();
