@@ -22,18 +22,21 @@ public final class Estate {
 
   /**
    * Branch {@code production}: read-write endpoint {@code primary}, no read-only endpoint.
+   * Default database {@code order_history}, the first declared on it.
    */
-  public static final BranchRef PRODUCTION = new BranchRef(PROJECT_ID, "production", "primary", "");
+  public static final BranchRef PRODUCTION = new BranchRef(PROJECT_ID, "production", "primary", "", "order_history");
 
   /**
    * Branch {@code staging}: read-write endpoint {@code primary}, read-only endpoint {@code readonly}.
+   * Default database {@code order_history}, the first declared on it.
    */
-  public static final BranchRef STAGING = new BranchRef(PROJECT_ID, "staging", "primary", "readonly");
+  public static final BranchRef STAGING = new BranchRef(PROJECT_ID, "staging", "primary", "readonly", "order_history");
 
   /**
    * Branch {@code dev}: read-write endpoint {@code primary}, no read-only endpoint.
+   * Default database {@code order_history}, the first declared on it.
    */
-  public static final BranchRef DEV = new BranchRef(PROJECT_ID, "dev", "primary", "");
+  public static final BranchRef DEV = new BranchRef(PROJECT_ID, "dev", "primary", "", "order_history");
 
   private static final List<BranchRef> branches = List.of(PRODUCTION, STAGING, DEV);
 

@@ -197,6 +197,11 @@ final class AccessorGenerator {
     List<BranchSpec> branches = topology.branches();
     for (int i = 0; i < branches.size(); i++) {
       BranchSpec b = branches.get(i);
+      String database = topology.databases().stream()
+          .filter(d -> d.branchIds(topology).contains(b.id()))
+          .map(DatabaseSpec::postgresName)
+          .findFirst()
+          .orElse("");
       type.addField(
           FieldSpec.builder(ref, b.constantName(), Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
               .addJavadoc(b.hasReadOnlyEndpoint()
@@ -204,8 +209,15 @@ final class AccessorGenerator {
                       + " endpoint {@code $L}.\n", b.id(), BranchRef.PRIMARY, b.readOnlyEndpoint())
                   : CodeBlock.of("Branch {@code $L}: read-write endpoint {@code $L}, no read-only"
                       + " endpoint.\n", b.id(), BranchRef.PRIMARY))
-              .initializer(
-                  "new $T(PROJECT_ID, $S, $S, $S)", ref, b.id(), BranchRef.PRIMARY, b.readOnlyEndpoint())
+              .addJavadoc(database.isEmpty()
+                  ? CodeBlock.of("")
+                  : CodeBlock.of("Default database {@code $L}, the first declared on it.\n",
+                      database))
+              .initializer(database.isEmpty()
+                  ? CodeBlock.of("new $T(PROJECT_ID, $S, $S, $S)", ref, b.id(), BranchRef.PRIMARY,
+                      b.readOnlyEndpoint())
+                  : CodeBlock.of("new $T(PROJECT_ID, $S, $S, $S, $S)", ref, b.id(),
+                      BranchRef.PRIMARY, b.readOnlyEndpoint(), database))
               .build());
       all.add(i == 0 ? "$L" : ", $L", b.constantName());
     }

@@ -104,6 +104,7 @@ class SampleTopologyTest {
       assertEquals(List.of(Branches.Roles.APP), Branches.rolesOn(branch), branch.branchId());
       assertEquals(List.of(Branches.Databases.ORDERS), Branches.databasesOn(branch));
       assertEquals("orders", Branches.Databases.ORDERS.postgresNameOn(branch));
+      assertEquals("orders", branch.database(), "the handle's default database");
     }
     assertEquals("lakeforge-app", Branches.Databases.ORDERS.ownerRoleId());
     assertEquals("projects/lakeforge-main/branches/dev/roles/lakeforge-app",
