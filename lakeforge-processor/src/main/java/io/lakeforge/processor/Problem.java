@@ -18,9 +18,4 @@ record Problem(boolean error, Rule rule, String message, Part part, int index, S
 
   /** Which declarations {@link #index()} counts. */
   enum Part { BRANCH, ROLE, DATABASE }
-
-  /** The branch index, or {@link #PROJECT} for a problem that is not a branch's. */
-  int branchIndex() {
-    return part == Part.BRANCH ? index : PROJECT;
-  }
 }

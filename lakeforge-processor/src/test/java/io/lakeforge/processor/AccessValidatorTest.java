@@ -89,6 +89,15 @@ class AccessValidatorTest {
   }
 
   @Test
+  void hintsAreOnlyCloseAndLongEnough() {
+    assertTrue(only(roles(role("ABCD", "GROUP", "g"))).endsWith(" Did you mean \"abcd\"?"));
+    String far = only(databases(database("orders", "", "app-r")));
+    assertTrue(far.endsWith("or name one."), "three edits away is no hint: " + far);
+    String near = only(databases(database("orders", "", "app-ro")));
+    assertTrue(near.endsWith("Did you mean \"app-role\"?"), near);
+  }
+
+  @Test
   void aServicePrincipalIsAnApplicationIdOrAVariable() {
     assertEquals(List.of(), roles(role("app-role", "SERVICE_PRINCIPAL", SP)));
     assertEquals(List.of(), roles(role("app-role", "SERVICE_PRINCIPAL", "${var.app_principal}")));

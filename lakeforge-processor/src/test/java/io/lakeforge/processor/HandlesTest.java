@@ -9,6 +9,8 @@ import io.lakeforge.annotations.BranchRef;
 import io.lakeforge.annotations.DatabaseRef;
 import io.lakeforge.annotations.Identity;
 import io.lakeforge.annotations.RoleRef;
+import com.palantir.javapoet.ClassName;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -51,5 +53,44 @@ class HandlesTest {
         assertThrows(IllegalArgumentException.class, () -> app.rolePath(QA));
     assertEquals("role app-role is not declared on branch qa; it is on [dev]. Add the branch to"
         + " @Role(branches).", e.getMessage());
+  }
+
+  @Test
+  void eachBranchHandleDefaultsToTheFirstDatabaseDeclaredOnThatBranch() {
+    BranchSpec dev = new BranchSpec("DEV", "dev", "", false, "", "readonly", 0, 0, 0, 0, false,
+        false);
+    BranchSpec qa = new BranchSpec("QA", "qa", "", false, "", "", 0, 0, 0, 0, false, false);
+    BranchSpec ci = new BranchSpec("CI", "ci", "", false, "", "", 0, 0, 0, 0, false, false);
+    Topology t = new Topology("p", "Branches", 0, "t.T", List.of(dev, qa, ci),
+        List.of(new RoleSpec("APP", "app-role", "GROUP", "g", false, false, false, false,
+            List.of("dev", "qa"))),
+        List.of(new DatabaseSpec("A", "aaaa", "", "app-role", List.of("dev")),
+            new DatabaseSpec("B", "bbbb", "", "app-role", List.of())),
+        ProjectSettings.NONE);
+    String java = AccessorGenerator.generate(t, "t", ClassName.get("t", "T"), null).toString();
+    assertTrue(java.contains("new BranchRef(PROJECT_ID, \"dev\", \"primary\", \"readonly\", \"aaaa\")"),
+        java);
+    assertTrue(java.contains("new BranchRef(PROJECT_ID, \"qa\", \"primary\", \"\", \"bbbb\")"), java);
+    assertTrue(java.contains("new BranchRef(PROJECT_ID, \"ci\", \"primary\", \"\")"), java);
+  }
+
+  @Test
+  void theAccessorCannotBeNamedAfterItsNestedClasses() {
+    BranchSpec dev = new BranchSpec("DEV", "dev", "", false, "", "", 0, 0, 0, 0, false, false);
+    RoleSpec role = new RoleSpec("APP", "app-role", "GROUP", "g", false, false, false, false,
+        List.of());
+    DatabaseSpec db = new DatabaseSpec("ORDERS", "orders", "", "app-role", List.of());
+    for (String name : List.of("Roles", "Databases")) {
+      Topology with = new Topology("p", name, 0, "t.T", List.of(dev), List.of(role), List.of(db),
+          ProjectSettings.NONE);
+      List<Problem> problems = AccessorGenerator.check(with, "x").problems();
+      assertEquals(1, problems.size(), problems::toString);
+      assertEquals("accessorName", problems.get(0).attribute());
+      assertTrue(problems.get(0).message().contains("nested class of " + name.toLowerCase()
+          + " handles"), problems.get(0).message());
+      Topology without = new Topology("p", name, 0, "t.T", List.of(dev), List.of(), List.of(),
+          ProjectSettings.NONE);
+      assertEquals(List.of(), AccessorGenerator.check(without, "x").problems());
+    }
   }
 }
