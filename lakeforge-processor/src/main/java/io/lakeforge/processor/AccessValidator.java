@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -281,7 +282,7 @@ final class AccessValidator {
   }
 
   private static String suggestName(String name) {
-    String s = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_$]", "_");
+    String s = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_$]", "_");
     s = s.isEmpty() || Character.isDigit(s.charAt(0)) || s.charAt(0) == '$' ? "_" + s : s;
     return s.length() > 63 ? s.substring(0, 63) : s;
   }

@@ -13,6 +13,7 @@ import io.lakeforge.annotations.Identity;
 import io.lakeforge.annotations.RoleRef;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -53,7 +54,7 @@ final class AccessorGenerator {
         || (accessor.equals(DATABASES) && !topology.databases().isEmpty())) {
       report.error(Rule.ACCESSOR_NAME, Problem.PROJECT, "accessorName", "@LakebaseProject"
           + " accessorName " + Ids.quote(accessor) + " is the name of the accessor's nested class"
-          + " of " + accessor.toLowerCase(java.util.Locale.ROOT) + " handles, and a class cannot"
+          + " of " + accessor.toLowerCase(Locale.ROOT) + " handles, and a class cannot"
           + " contain a class of its own name. Choose another accessorName, such as"
           + " \"Branches\".");
     }

@@ -1,5 +1,7 @@
 package io.lakeforge.processor;
 
+import java.util.List;
+
 /**
  * One endpoint resource of a branch.
  *
@@ -14,7 +16,7 @@ package io.lakeforge.processor;
  * @param pgSettings {@code name=value} entries
  */
 record EndpointSpec(BranchSpec branch, String id, boolean readWrite, double minCu, double maxCu,
-    String suspendTimeout, int computes, java.util.List<String> pgSettings) {
+    String suspendTimeout, int computes, List<String> pgSettings) {
 
   /** Bundle resource key: {@code endpoint_<branch>_<endpoint>}, with ids sanitized. */
   String key() {
