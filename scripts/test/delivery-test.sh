@@ -78,7 +78,7 @@ check "every bundle call sees the project and the deploy principal's state" \
 check "every call sets the token audience" bash -c "! grep -v 'audience=stub-account-id$' '$STUB_LOG'"
 check "the plan artifact holds the JSON plan" jq -e '.plan_version == 2' "$delivery/plan.json" > /dev/null
 check "the summary's plan line equals the CLI's text plan line" summary_has "$(text_plan)"
-check "the summary's plan line counts 11 creates" summary_has "Plan: 11 to add, 0 to change, 0 to delete, 0 unchanged"
+check "the summary's plan line counts 17 creates" summary_has "Plan: 17 to add, 0 to change, 0 to delete, 0 unchanged"
 check "the summary lists each created branch" summary_has '- `postgres_branches.branch_feature_y`'
 check "the summary does not paste the raw plan" bash -c "! grep -q 'plan_version' '$scratch/gh/summary'"
 check "the summary shows the identity" summary_has "\`$PLAN_SP\`"
@@ -92,9 +92,9 @@ check "apply re-plans, then deploys the approved plan file" \
   test "$(calls)" = "current-user me --output json;bundle plan -o json;bundle deploy --plan D/plan.json --auto-approve"
 check "apply runs as the deploy principal" bash -c "! grep -v 'client=$DEPLOY_SP|' '$STUB_LOG'"
 check "the deploy created the extra branch" state_has proj-a postgres_branches.branch_feature_y
-check "the deploy output has the CLI's resource summary" out_has "Resources: 11 created, 0 changed, 0 deleted, 0 unchanged"
+check "the deploy output has the CLI's resource summary" out_has "Resources: 17 created, 0 changed, 0 deleted, 0 unchanged"
 plan_job
-check "a plan after the deploy has nothing to do" summary_has "Plan: 0 to add, 0 to change, 0 to delete, 11 unchanged"
+check "a plan after the deploy has nothing to do" summary_has "Plan: 0 to add, 0 to change, 0 to delete, 17 unchanged"
 
 # --- the hand-off: apply refuses anything but the approved plan on the approved state ---
 rm -rf "$delivery"; cp -r "$scratch/approved" "$delivery"
@@ -149,7 +149,7 @@ sed -i '/branch_id: dev$/a\      source_branch: ${resources.postgres_branches.br
 plan_job; status=$?
 check "a plan that recreates a branch fails" test "$status" -ne 0
 check "the recreate is listed as losing data" summary_has '**Recreate (delete, then create: the data is lost)** (1)'
-check "the recreate's plan line counts it as add and delete" summary_has "Plan: 1 to add, 0 to change, 1 to delete, 8 unchanged"
+check "the recreate's plan line counts it as add and delete" summary_has "Plan: 1 to add, 0 to change, 1 to delete, 14 unchanged"
 DELETE_GUARD=report plan_job; status=$?
 check "the pull-request plan reports the delete without failing" bash -c "test $status -eq 0 && grep -q 'A deploy of this plan would stop' '$scratch/gh/summary'"
 
@@ -213,14 +213,14 @@ rm -f "$scratch/resources/lakebase.yml"
 destroy_plan_job; status=$?
 check "destroy refuses a protected branch" test "$status" -ne 0
 check "the refusal names the protected branch" summary_has '`postgres_branches.branch_staging` is a protected branch'
-check "the destroy plan lists what the state holds" summary_has '**Delete** (9)'
+check "the destroy plan lists what the state holds" summary_has '**Delete** (15)'
 check "the destroy plan needs no generated topology" bash -c "test ! -e '$scratch/resources/lakebase.yml' && grep -q 'branch_feature_x' '$scratch/gh/summary'"
 jq '.resources["postgres_branches.branch_staging"].is_protected = "false"' "$STUB_STATE/$DEPLOY_SP/proj-a/resources.json" > "$scratch/s.json"
 mv "$scratch/s.json" "$STUB_STATE/$DEPLOY_SP/proj-a/resources.json"
 destroy_plan_job; status=$?
 check "destroy plan passes once the branch is unprotected" test "$status" -eq 0
 check "destroy plan makes only read calls" test "$(calls)" = "current-user me --output json;bundle validate;bundle plan -o json"
-check "the destroy plan line counts the deletes" summary_has "Plan: 0 to add, 0 to change, 9 to delete, 0 unchanged"
+check "the destroy plan line counts the deletes" summary_has "Plan: 0 to add, 0 to change, 15 to delete, 0 unchanged"
 cp -r "$delivery" "$scratch/approved-destroy"
 STUB_ROOT_GONE=1 destroy_job; status=$?
 check "destroy fails when the CLI finds no deployment" bash -c "test $status -ne 0 && grep -q 'No active deployment found to destroy' '$scratch/out.txt'"
@@ -228,7 +228,7 @@ rm -rf "$delivery"; cp -r "$scratch/approved-destroy" "$delivery"
 destroy_job; status=$?
 check "destroy succeeds" test "$status" -eq 0
 check "destroy re-plans, then destroys" test "$(calls)" = "current-user me --output json;bundle plan -o json;bundle destroy --auto-approve"
-check "destroy reports the CLI's count" out_has "Destroy: 9 deleted"
+check "destroy reports the CLI's count" out_has "Destroy: 15 deleted"
 check "the state is gone" test ! -e "$STUB_STATE/$DEPLOY_SP/proj-a"
 rm -rf "$delivery"; cp -r "$scratch/approved-destroy" "$delivery"
 destroy_job; status=$?

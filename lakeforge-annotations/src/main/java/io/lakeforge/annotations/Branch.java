@@ -26,6 +26,9 @@ import java.lang.annotation.Target;
 @Target(ElementType.FIELD)
 public @interface Branch {
 
+  /** The suspend timeout that means never suspend ({@code no_suspension: true}). */
+  String NEVER = "never";
+
   /**
    * Time to live as an ISO-8601 duration ({@code "P7D"}, {@code "PT36H"}): a whole number of
    * seconds, at least one second and at most 30 days. Empty (the default) means the branch never
@@ -84,4 +87,41 @@ public @interface Branch {
    * on the branch only; it takes effect when the branch is first deployed.
    */
   boolean replaceExisting() default false;
+
+  /**
+   * Suspend timeout of the read-only endpoint ({@code suspend_timeout_duration}): an ISO-8601
+   * duration from {@code "PT1M"} to {@code "P7D"} in whole seconds, or {@link #NEVER}
+   * ({@code no_suspension: true}). Empty (the default) keeps the project's default.
+   */
+  String suspendTimeout() default "";
+
+  /**
+   * Suspend timeout of the read-write endpoint {@code primary}, like {@link #suspendTimeout()}.
+   * Setting it takes over {@code primary} ({@code replace_existing: true}).
+   */
+  String primarySuspendTimeout() default "";
+
+  /**
+   * Number of computes behind the read-write endpoint {@code primary} (high availability,
+   * {@code group} with {@code min} = {@code max}, which Lakebase requires). {@code 0} (the
+   * default) leaves it alone; {@code 1} is a single compute. Setting it takes over
+   * {@code primary}.
+   */
+  int primaryComputes() default 0;
+
+  /**
+   * Postgres settings of the read-write endpoint {@code primary} as {@code "name=value"} entries
+   * ({@code settings.pg_settings}). Setting them takes over {@code primary}.
+   */
+  String[] primaryPgSettings() default {};
+
+  /** Postgres settings of the read-only endpoint, as {@code "name=value"} entries. */
+  String[] pgSettings() default {};
+
+  /**
+   * A protected branch gets {@code lifecycle.prevent_destroy: true}, so no deploy or destroy of
+   * the bundle deletes it. {@code allowDestroy = true} leaves it out; it has no effect on a
+   * branch that is not protected.
+   */
+  boolean allowDestroy() default false;
 }

@@ -11,9 +11,16 @@ import java.util.Objects;
  * @param readWriteEndpointId the read-write endpoint id ({@code primary})
  * @param readOnlyEndpointId the read-only endpoint id (default {@code readonly}), or empty when the
  *     branch declares no read-only endpoint
+ * @param database the Postgres name of the first {@link Database @Database} declared on the
+ *     branch, the database a context for this handle connects to unless told otherwise; empty when
+ *     the topology declares none there
  */
 public record BranchRef(
-    String projectId, String branchId, String readWriteEndpointId, String readOnlyEndpointId) {
+    String projectId,
+    String branchId,
+    String readWriteEndpointId,
+    String readOnlyEndpointId,
+    String database) {
 
   /** The read-write endpoint id Lakebase creates with every branch. */
   public static final String PRIMARY = "primary";
@@ -24,6 +31,25 @@ public record BranchRef(
     Objects.requireNonNull(branchId, "branchId");
     Objects.requireNonNull(readWriteEndpointId, "readWriteEndpointId");
     Objects.requireNonNull(readOnlyEndpointId, "readOnlyEndpointId");
+    Objects.requireNonNull(database, "database");
+  }
+
+  /**
+   * A branch whose topology declares no database on it.
+   *
+   * @param projectId the project id
+   * @param branchId the branch id
+   * @param readWriteEndpointId the read-write endpoint id ({@code primary})
+   * @param readOnlyEndpointId the read-only endpoint id, or empty for none
+   */
+  public BranchRef(
+      String projectId, String branchId, String readWriteEndpointId, String readOnlyEndpointId) {
+    this(projectId, branchId, readWriteEndpointId, readOnlyEndpointId, "");
+  }
+
+  /** Whether the topology declares a database on this branch ({@link #database()}). */
+  public boolean hasDatabase() {
+    return !database.isEmpty();
   }
 
   /** {@code projects/<p>/branches/<b>}. */
@@ -63,6 +89,7 @@ public record BranchRef(
    * @return this branch in that project
    */
   public BranchRef withProjectId(String otherProjectId) {
-    return new BranchRef(otherProjectId, branchId, readWriteEndpointId, readOnlyEndpointId);
+    return new BranchRef(
+        otherProjectId, branchId, readWriteEndpointId, readOnlyEndpointId, database);
   }
 }

@@ -46,4 +46,38 @@ public @interface LakebaseProject {
    * bundle variable decides; Lakebase supports 16 and 17.
    */
   int pgVersion() default 0;
+
+  /** Project permissions ({@code permissions}): who may use or manage the project. */
+  Grant[] grants() default {};
+
+  /** Custom tags for cost attribution ({@code custom_tags}); keys unique. */
+  Tag[] tags() default {};
+
+  /**
+   * Budget policy id ({@code budget_policy_id}), usually a bundle variable written
+   * {@code "${var.name}"}. Empty (the default) writes none.
+   */
+  String budgetPolicyId() default "";
+
+  /**
+   * How long the project keeps history for point-in-time recovery and branching from the past
+   * ({@code history_retention_duration}), as an ISO-8601 duration from {@code "P2D"} to
+   * {@code "P35D"} in whole seconds. Empty (the default) keeps Lakebase's default.
+   */
+  String historyRetention() default "";
+
+  /**
+   * Default suspend timeout of the project's endpoints
+   * ({@code default_endpoint_settings.suspend_timeout_duration}): an ISO-8601 duration from
+   * {@code "PT1M"} to {@code "P7D"} in whole seconds, or {@link Branch#NEVER} for
+   * {@code no_suspension}. Empty (the default) keeps Lakebase's default.
+   */
+  String defaultSuspendTimeout() default "";
+
+  /**
+   * Writes {@code lifecycle.prevent_destroy: true} on the project, so that no deploy or destroy
+   * of the bundle deletes it. Off by default: the delivery's destroy workflow must be able to
+   * remove a project that has no protected branch.
+   */
+  boolean preventDestroy() default false;
 }

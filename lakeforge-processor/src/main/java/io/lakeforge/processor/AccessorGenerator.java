@@ -8,10 +8,15 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeSpec;
 import io.lakeforge.annotations.BranchRef;
+import io.lakeforge.annotations.DatabaseRef;
+import io.lakeforge.annotations.Identity;
+import io.lakeforge.annotations.RoleRef;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
 
@@ -30,6 +35,11 @@ final class AccessorGenerator {
    */
   static final String PROJECT_ID = "PROJECT_ID";
 
+  /** Nested classes holding the role and database handles. */
+  static final String ROLES = "Roles";
+
+  static final String DATABASES = "Databases";
+
   private AccessorGenerator() {}
 
   /**
@@ -39,6 +49,15 @@ final class AccessorGenerator {
    */
   static Report check(Topology topology, String extrasLabel) {
     Report report = new Report();
+    String accessor = topology.accessorName();
+    if ((accessor.equals(ROLES) && !topology.roles().isEmpty())
+        || (accessor.equals(DATABASES) && !topology.databases().isEmpty())) {
+      report.error(Rule.ACCESSOR_NAME, Problem.PROJECT, "accessorName", "@LakebaseProject"
+          + " accessorName " + Ids.quote(accessor) + " is the name of the accessor's nested class"
+          + " of " + accessor.toLowerCase(Locale.ROOT) + " handles, and a class cannot"
+          + " contain a class of its own name. Choose another accessorName, such as"
+          + " \"Branches\".");
+    }
     Map<String, Integer> seen = new HashMap<>();
     List<BranchSpec> branches = topology.branches();
     for (int i = 0; i < branches.size(); i++) {
@@ -64,6 +83,84 @@ final class AccessorGenerator {
       }
     }
     return report;
+  }
+
+  /**
+   * Nested {@code Roles} and {@code Databases} classes with one handle per declaration, and
+   * {@code rolesOn} / {@code databasesOn} so that a branch handle leads to what it holds.
+   */
+  private static void addAccess(TypeSpec.Builder type, Topology topology) {
+    if (!topology.roles().isEmpty()) {
+      ClassName ref = ClassName.get(RoleRef.class);
+      TypeSpec.Builder roles = nested(ROLES, "Typed handles to the declared roles.\n");
+      CodeBlock.Builder all = CodeBlock.builder().add("$T.of(", List.class);
+      for (int i = 0; i < topology.roles().size(); i++) {
+        RoleSpec r = topology.roles().get(i);
+        List<String> on = r.branchIds(topology);
+        roles.addField(FieldSpec.builder(ref, r.constantName(), Modifier.PUBLIC, Modifier.STATIC,
+                Modifier.FINAL)
+            .addJavadoc("Role {@code $L} ($L), on branches $L.\n", r.id(), r.identity(),
+                String.join(", ", on))
+            .initializer("new $T($S, $T.$L, $L)", ref, r.id(), Identity.class, r.identity(),
+                setOf(on))
+            .build());
+        all.add(i == 0 ? "$L.$L" : ", $L.$L", ROLES, r.constantName());
+      }
+      type.addType(roles.build());
+      addOn(type, "roles", ref, all.add(")").build(), "rolesOn", "roles declared");
+    }
+    if (!topology.databases().isEmpty()) {
+      ClassName ref = ClassName.get(DatabaseRef.class);
+      TypeSpec.Builder databases =
+          nested(DATABASES, "Typed handles to the declared databases.\n");
+      CodeBlock.Builder all = CodeBlock.builder().add("$T.of(", List.class);
+      for (int i = 0; i < topology.databases().size(); i++) {
+        DatabaseSpec d = topology.databases().get(i);
+        List<String> on = d.branchIds(topology);
+        databases.addField(FieldSpec.builder(ref, d.constantName(), Modifier.PUBLIC,
+                Modifier.STATIC, Modifier.FINAL)
+            .addJavadoc("Database {@code $L} (Postgres name {@code $L}, owner {@code $L}), on"
+                + " branches $L.\n", d.id(), d.postgresName(), d.owner(), String.join(", ", on))
+            .initializer("new $T($S, $S, $S, $L)", ref, d.id(), d.postgresName(), d.owner(),
+                setOf(on))
+            .build());
+        all.add(i == 0 ? "$L.$L" : ", $L.$L", DATABASES, d.constantName());
+      }
+      type.addType(databases.build());
+      addOn(type, "databases", ref, all.add(")").build(), "databasesOn", "databases declared");
+    }
+  }
+
+  private static TypeSpec.Builder nested(String name, String javadoc) {
+    return TypeSpec.classBuilder(name)
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc(javadoc)
+        .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+  }
+
+  private static void addOn(TypeSpec.Builder type, String field, ClassName ref, CodeBlock all,
+      String method, String what) {
+    ParameterizedTypeName list = ParameterizedTypeName.get(ClassName.get(List.class), ref);
+    type.addField(FieldSpec.builder(list, field, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .initializer(all)
+        .build());
+    type.addMethod(MethodSpec.methodBuilder(method)
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(list)
+        .addParameter(BranchRef.class, "branch")
+        .addJavadoc("The $L on a branch, in declaration order.\n", what)
+        .addJavadoc("\n@param branch a branch of this topology\n")
+        .addJavadoc("@return the $L there, unmodifiable\n", what)
+        .addStatement("return $L.stream().filter(x -> x.isOn(branch)).toList()", field)
+        .build());
+  }
+
+  private static CodeBlock setOf(List<String> ids) {
+    CodeBlock.Builder set = CodeBlock.builder().add("$T.of(", Set.class);
+    for (int i = 0; i < ids.size(); i++) {
+      set.add(i == 0 ? "$S" : ", $S", ids.get(i));
+    }
+    return set.add(")").build();
   }
 
   /**
@@ -101,6 +198,11 @@ final class AccessorGenerator {
     List<BranchSpec> branches = topology.branches();
     for (int i = 0; i < branches.size(); i++) {
       BranchSpec b = branches.get(i);
+      String database = topology.databases().stream()
+          .filter(d -> d.branchIds(topology).contains(b.id()))
+          .map(DatabaseSpec::postgresName)
+          .findFirst()
+          .orElse("");
       type.addField(
           FieldSpec.builder(ref, b.constantName(), Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
               .addJavadoc(b.hasReadOnlyEndpoint()
@@ -108,8 +210,15 @@ final class AccessorGenerator {
                       + " endpoint {@code $L}.\n", b.id(), BranchRef.PRIMARY, b.readOnlyEndpoint())
                   : CodeBlock.of("Branch {@code $L}: read-write endpoint {@code $L}, no read-only"
                       + " endpoint.\n", b.id(), BranchRef.PRIMARY))
-              .initializer(
-                  "new $T(PROJECT_ID, $S, $S, $S)", ref, b.id(), BranchRef.PRIMARY, b.readOnlyEndpoint())
+              .addJavadoc(database.isEmpty()
+                  ? CodeBlock.of("")
+                  : CodeBlock.of("Default database {@code $L}, the first declared on it.\n",
+                      database))
+              .initializer(database.isEmpty()
+                  ? CodeBlock.of("new $T(PROJECT_ID, $S, $S, $S)", ref, b.id(), BranchRef.PRIMARY,
+                      b.readOnlyEndpoint())
+                  : CodeBlock.of("new $T(PROJECT_ID, $S, $S, $S, $S)", ref, b.id(),
+                      BranchRef.PRIMARY, b.readOnlyEndpoint(), database))
               .build());
       all.add(i == 0 ? "$L" : ", $L", b.constantName());
     }
@@ -120,6 +229,7 @@ final class AccessorGenerator {
             .build());
 
     type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    addAccess(type, topology);
     type.addMethod(
         MethodSpec.methodBuilder("all")
             .addModifiers(Modifier.PUBLIC, Modifier.STATIC)

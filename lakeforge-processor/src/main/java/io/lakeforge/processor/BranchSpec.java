@@ -21,6 +21,12 @@ import java.util.Locale;
  * @param primaryMaxCu maximum CU of the read-write endpoint {@code primary}, or 0 to leave it alone
  * @param replaceExisting take over an existing branch with this id ({@code production})
  * @param extra whether the branch came from a branch list rather than a {@code @Branch} constant
+ * @param suspendTimeout suspend timeout of the read-only endpoint: ISO-8601, {@code never} or empty
+ * @param primarySuspendTimeout suspend timeout of {@code primary}: ISO-8601, {@code never} or empty
+ * @param primaryComputes computes behind {@code primary} (HA group), or 0 to leave it alone
+ * @param primaryPgSettings {@code name=value} entries for {@code primary}
+ * @param pgSettings {@code name=value} entries for the read-only endpoint
+ * @param allowDestroy leave {@code lifecycle.prevent_destroy} off a protected branch
  */
 record BranchSpec(
     String constantName,
@@ -34,9 +40,28 @@ record BranchSpec(
     double primaryMinCu,
     double primaryMaxCu,
     boolean replaceExisting,
-    boolean extra) {
+    boolean extra,
+    String suspendTimeout,
+    String primarySuspendTimeout,
+    int primaryComputes,
+    List<String> primaryPgSettings,
+    List<String> pgSettings,
+    boolean allowDestroy) {
 
   static final String DEFAULT_READ_ONLY_ENDPOINT = "readonly";
+
+  BranchSpec {
+    primaryPgSettings = List.copyOf(primaryPgSettings);
+    pgSettings = List.copyOf(pgSettings);
+  }
+
+  /** A branch with no compute settings beyond its CU ranges and no lifecycle choice. */
+  BranchSpec(String constantName, String id, String ttl, boolean protect, String from,
+      String readOnlyEndpoint, double minCu, double maxCu, double primaryMinCu,
+      double primaryMaxCu, boolean replaceExisting, boolean extra) {
+    this(constantName, id, ttl, protect, from, readOnlyEndpoint, minCu, maxCu, primaryMinCu,
+        primaryMaxCu, replaceExisting, extra, "", "", 0, List.of(), List.of(), false);
+  }
 
   static BranchSpec extra(String id) {
     return new BranchSpec(
@@ -69,7 +94,13 @@ record BranchSpec(
 
   /** Whether the branch declares settings for its read-write endpoint {@code primary}. */
   boolean hasPrimarySettings() {
-    return primaryMinCu != 0 || primaryMaxCu != 0;
+    return primaryMinCu != 0 || primaryMaxCu != 0 || !primarySuspendTimeout.isEmpty()
+        || primaryComputes != 0 || !primaryPgSettings.isEmpty();
+  }
+
+  /** Whether the bundle must never destroy this branch: protected, unless allowed. */
+  boolean preventDestroy() {
+    return protect && !allowDestroy;
   }
 
   boolean hasTtl() {
@@ -85,10 +116,12 @@ record BranchSpec(
   List<EndpointSpec> endpoints() {
     List<EndpointSpec> endpoints = new ArrayList<>(2);
     if (hasPrimarySettings()) {
-      endpoints.add(new EndpointSpec(this, BranchRef.PRIMARY, true, primaryMinCu, primaryMaxCu));
+      endpoints.add(new EndpointSpec(this, BranchRef.PRIMARY, true, primaryMinCu, primaryMaxCu,
+          primarySuspendTimeout, primaryComputes, primaryPgSettings));
     }
     if (hasReadOnlyEndpoint()) {
-      endpoints.add(new EndpointSpec(this, readOnlyEndpoint, false, minCu, maxCu));
+      endpoints.add(new EndpointSpec(this, readOnlyEndpoint, false, minCu, maxCu, suspendTimeout,
+          0, pgSettings));
     }
     return endpoints;
   }

@@ -1,10 +1,14 @@
 package io.lakeforge.processor;
 
+import io.lakeforge.annotations.Branch;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.common.FlowStyle;
@@ -61,6 +65,7 @@ final class BundleYamlWriter {
     project.put("display_name", "${var.project_name}");
     project.put(
         "pg_version", topology.pgVersion() == 0 ? "${var.pg_version}" : topology.pgVersion());
+    projectSettings(topology.settings(), project);
 
     List<BranchSpec> sorted =
         topology.branches().stream().sorted(Comparator.comparing(BranchSpec::branchKey)).toList();
@@ -74,13 +79,134 @@ final class BundleYamlWriter {
         .sorted(Comparator.comparing(EndpointSpec::key))
         .forEach(e -> endpoints.put(e.key(), endpoint(e)));
 
+    Map<String, Object> roles = new TreeMap<>();
+    for (RoleSpec r : topology.roles()) {
+      for (String branchId : r.branchIds(topology)) {
+        roles.put(r.key(branchId), role(r, branchId));
+      }
+    }
+    Map<String, Object> databases = new TreeMap<>();
+    for (DatabaseSpec d : topology.databases()) {
+      for (String branchId : d.branchIds(topology)) {
+        databases.put(d.key(branchId), database(d, branchId));
+      }
+    }
+
     Map<String, Object> resources = new LinkedHashMap<>();
     resources.put("postgres_projects", Map.of(PROJECT_KEY, project));
     resources.put("postgres_branches", branches);
     if (!endpoints.isEmpty()) {
       resources.put("postgres_endpoints", endpoints);
     }
+    if (!roles.isEmpty()) {
+      resources.put("postgres_roles", roles);
+    }
+    if (!databases.isEmpty()) {
+      resources.put("postgres_databases", databases);
+    }
     return Map.of("resources", resources);
+  }
+
+  private static void projectSettings(ProjectSettings s, Map<String, Object> project) {
+    if (!s.historyRetention().isEmpty()) {
+      project.put("history_retention_duration", seconds(s.historyRetention()));
+    }
+    if (!s.budgetPolicyId().isEmpty()) {
+      project.put("budget_policy_id", s.budgetPolicyId());
+    }
+    if (!s.tags().isEmpty()) {
+      List<Map<String, Object>> tags = new ArrayList<>();
+      for (ProjectSettings.TagSpec t : s.tags()) {
+        Map<String, Object> tag = new LinkedHashMap<>();
+        tag.put("key", t.key());
+        tag.put("value", t.value());
+        tags.add(tag);
+      }
+      project.put("custom_tags", tags);
+    }
+    if (!s.defaultSuspendTimeout().isEmpty()) {
+      Map<String, Object> defaults = new LinkedHashMap<>();
+      suspension(s.defaultSuspendTimeout(), defaults);
+      project.put("default_endpoint_settings", defaults);
+    }
+    if (!s.grants().isEmpty()) {
+      List<Map<String, Object>> permissions = new ArrayList<>();
+      for (ProjectSettings.GrantSpec g : s.grants()) {
+        Map<String, Object> permission = new LinkedHashMap<>();
+        permission.put("level", g.level());
+        if (!g.group().isEmpty()) {
+          permission.put("group_name", g.group());
+        } else if (!g.user().isEmpty()) {
+          permission.put("user_name", g.user());
+        } else {
+          permission.put("service_principal_name", g.servicePrincipal());
+        }
+        permissions.add(permission);
+      }
+      project.put("permissions", permissions);
+    }
+    if (s.preventDestroy()) {
+      project.put("lifecycle", Map.of("prevent_destroy", true));
+    }
+  }
+
+  /**
+   * A role on one branch. {@code replace_existing} because a branch created from another
+   * inherits its roles: the create then takes over the inherited role instead of failing with
+   * ALREADY_EXISTS. It only acts on create, so a role that does not exist yet is created.
+   */
+  private static Map<String, Object> role(RoleSpec r, String branchId) {
+    Map<String, Object> role = new LinkedHashMap<>();
+    role.put("parent", branchRef(branchId));
+    role.put("role_id", r.id());
+    role.put("postgres_role", r.postgresRole());
+    role.put("identity_type", r.identity());
+    role.put("auth_method", "LAKEBASE_OAUTH_V1");
+    if (r.superuser()) {
+      role.put("membership_roles", List.of("DATABRICKS_SUPERUSER"));
+    }
+    Map<String, Object> attributes = new LinkedHashMap<>();
+    if (r.bypassrls()) {
+      attributes.put("bypassrls", true);
+    }
+    if (r.createdb()) {
+      attributes.put("createdb", true);
+    }
+    if (r.createrole()) {
+      attributes.put("createrole", true);
+    }
+    if (!attributes.isEmpty()) {
+      role.put("attributes", attributes);
+    }
+    role.put("replace_existing", true);
+    return role;
+  }
+
+  /** A database on one branch, owned by its role on the same branch; inherited like roles. */
+  private static Map<String, Object> database(DatabaseSpec d, String branchId) {
+    Map<String, Object> database = new LinkedHashMap<>();
+    database.put("parent", branchRef(branchId));
+    database.put("database_id", d.id());
+    database.put("postgres_database", d.postgresName());
+    database.put("role", "${resources.postgres_roles." + RoleSpec.key(branchId, d.owner()) + ".id}");
+    database.put("replace_existing", true);
+    return database;
+  }
+
+  private static String branchRef(String branchId) {
+    return "${resources.postgres_branches." + BranchSpec.branchKey(branchId) + ".id}";
+  }
+
+  private static String seconds(String iso) {
+    return Duration.parse(iso).getSeconds() + "s";
+  }
+
+  private static void suspension(String timeout, Map<String, Object> into) {
+    if (timeout.equals(Branch.NEVER)) {
+      into.put("no_suspension", true);
+    } else {
+      into.put("suspend_timeout_duration", seconds(timeout));
+    }
   }
 
   private static Map<String, Object> branch(BranchSpec b) {
@@ -101,6 +227,9 @@ final class BundleYamlWriter {
     if (b.replaceExisting()) {
       branch.put("replace_existing", true);
     }
+    if (b.preventDestroy()) {
+      branch.put("lifecycle", Map.of("prevent_destroy", true));
+    }
     return branch;
   }
 
@@ -109,8 +238,28 @@ final class BundleYamlWriter {
     endpoint.put("parent", "${resources.postgres_branches." + e.branch().branchKey() + ".id}");
     endpoint.put("endpoint_id", e.id());
     endpoint.put("endpoint_type", e.type());
-    endpoint.put("autoscaling_limit_min_cu", cu(e.minCu(), "${var.lakebase_min_cu}"));
-    endpoint.put("autoscaling_limit_max_cu", cu(e.maxCu(), "${var.lakebase_max_cu}"));
+    if (!e.readWrite() || e.minCu() != 0) {
+      // primary without a CU range keeps its size: the variables size read-only endpoints.
+      endpoint.put("autoscaling_limit_min_cu", cu(e.minCu(), "${var.lakebase_min_cu}"));
+      endpoint.put("autoscaling_limit_max_cu", cu(e.maxCu(), "${var.lakebase_max_cu}"));
+    }
+    if (!e.suspendTimeout().isEmpty()) {
+      suspension(e.suspendTimeout(), endpoint);
+    }
+    if (e.computes() != 0) {
+      Map<String, Object> group = new LinkedHashMap<>();
+      group.put("min", e.computes());
+      group.put("max", e.computes());
+      endpoint.put("group", group);
+    }
+    if (!e.pgSettings().isEmpty()) {
+      Map<String, Object> settings = new TreeMap<>();
+      for (String entry : e.pgSettings()) {
+        int eq = entry.indexOf('=');
+        settings.put(entry.substring(0, eq).strip(), entry.substring(eq + 1).strip());
+      }
+      endpoint.put("settings", Map.of("pg_settings", settings));
+    }
     if (e.readWrite()) {
       // Lakebase created primary with the branch: without this the create fails (ALREADY_EXISTS).
       endpoint.put("replace_existing", true);

@@ -1,5 +1,7 @@
 package io.lakeforge.processor;
 
+import java.util.List;
+
 /**
  * One endpoint resource of a branch.
  *
@@ -9,8 +11,12 @@ package io.lakeforge.processor;
  *     Lakebase creates with the branch and the bundle takes over; {@code false} for a read-only one
  * @param minCu minimum CU, or 0 for the bundle variable {@code lakebase_min_cu}
  * @param maxCu maximum CU, or 0 for the bundle variable {@code lakebase_max_cu}
+ * @param suspendTimeout ISO-8601 duration, {@code never}, or empty for the project's default
+ * @param computes computes in the HA group, or 0 for none declared
+ * @param pgSettings {@code name=value} entries
  */
-record EndpointSpec(BranchSpec branch, String id, boolean readWrite, double minCu, double maxCu) {
+record EndpointSpec(BranchSpec branch, String id, boolean readWrite, double minCu, double maxCu,
+    String suspendTimeout, int computes, List<String> pgSettings) {
 
   /** Bundle resource key: {@code endpoint_<branch>_<endpoint>}, with ids sanitized. */
   String key() {

@@ -4,13 +4,16 @@ import com.google.auto.service.AutoService;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.JavaFile;
 import io.lakeforge.annotations.Branch;
+import io.lakeforge.annotations.Database;
 import io.lakeforge.annotations.LakebaseProject;
+import io.lakeforge.annotations.Role;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Filer;
@@ -46,7 +49,8 @@ public final class LakeforgeProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of(LakebaseProject.class.getCanonicalName(), Branch.class.getCanonicalName());
+    return Set.of(LakebaseProject.class.getCanonicalName(), Branch.class.getCanonicalName(),
+        Role.class.getCanonicalName(), Database.class.getCanonicalName());
   }
 
   @Override
@@ -79,12 +83,18 @@ public final class LakeforgeProcessor extends AbstractProcessor {
     TypeElement branchAnnotation = elements.getTypeElement(Branch.class.getCanonicalName());
     TypeElement projectAnnotation =
         elements.getTypeElement(LakebaseProject.class.getCanonicalName());
-    if (branchAnnotation == null || projectAnnotation == null) {
+    TypeElement roleAnnotation = elements.getTypeElement(Role.class.getCanonicalName());
+    TypeElement databaseAnnotation = elements.getTypeElement(Database.class.getCanonicalName());
+    if (branchAnnotation == null || projectAnnotation == null || roleAnnotation == null
+        || databaseAnnotation == null) {
       return;
     }
-    ProjectReader reader = new ProjectReader(reporter, branchAnnotation, projectAnnotation);
-    for (Element field : round.getElementsAnnotatedWith(branchAnnotation)) {
-      reader.checkEnclosedByProject(field);
+    ProjectReader reader = new ProjectReader(
+        reporter, branchAnnotation, projectAnnotation, roleAnnotation, databaseAnnotation);
+    for (TypeElement annotation : List.of(branchAnnotation, roleAnnotation, databaseAnnotation)) {
+      for (Element field : round.getElementsAnnotatedWith(annotation)) {
+        reader.checkEnclosedByProject(field, annotation);
+      }
     }
     String extras = processingEnv.getOptions().get(BRANCHES_OPTION);
     Set<String> sourceTypes = new HashSet<>();

@@ -29,24 +29,53 @@ final class ProjectReader {
       AnnotationMirror projectMirror,
       List<Element> branchElements,
       List<AnnotationMirror> branchMirrors,
-      boolean hadFieldErrors) {}
+      List<Source> roleSources,
+      List<Source> databaseSources,
+      boolean hadFieldErrors) {
+
+    /** A declaration's field and annotation. */
+    record Source(Element element, AnnotationMirror mirror) {}
+
+    /** Where a problem's declaration is written, or {@code null} for the project. */
+    Source source(Problem.Part part, int index) {
+      if (index == Problem.PROJECT) {
+        return null;
+      }
+      return switch (part) {
+        case BRANCH -> branchElements.get(index) == null
+            ? null
+            : new Source(branchElements.get(index), branchMirrors.get(index));
+        case ROLE -> roleSources.get(index);
+        case DATABASE -> databaseSources.get(index);
+      };
+    }
+  }
 
   private final Reporter reporter;
   private final TypeElement branchAnnotation;
   private final TypeElement projectAnnotation;
+  private final TypeElement roleAnnotation;
+  private final TypeElement databaseAnnotation;
 
-  ProjectReader(Reporter reporter, TypeElement branchAnnotation, TypeElement projectAnnotation) {
+  ProjectReader(Reporter reporter, TypeElement branchAnnotation, TypeElement projectAnnotation,
+      TypeElement roleAnnotation, TypeElement databaseAnnotation) {
     this.reporter = reporter;
     this.branchAnnotation = branchAnnotation;
     this.projectAnnotation = projectAnnotation;
+    this.roleAnnotation = roleAnnotation;
+    this.databaseAnnotation = databaseAnnotation;
   }
 
-  /** Reports a {@code @Branch} whose enclosing type is not a {@code @LakebaseProject}. */
-  void checkEnclosedByProject(Element field) {
+  /**
+   * Reports a {@code @Branch}, {@code @Role} or {@code @Database} whose enclosing type is not a
+   * {@code @LakebaseProject}.
+   */
+  void checkEnclosedByProject(Element field, TypeElement annotation) {
     Element owner = field.getEnclosingElement();
     if (owner == null || mirror(owner, projectAnnotation) == null) {
-      reporter.elementError(field, mirror(field, branchAnnotation), null, Rule.ORPHAN_BRANCH,
-          "@Branch " + field.getSimpleName() + " is not inside a @LakebaseProject class, so it"
+      String name = "@" + annotation.getSimpleName();
+      reporter.elementError(field, mirror(field, annotation), null, Rule.ORPHAN_BRANCH,
+          name + " " + field.getSimpleName() + " is not inside a @LakebaseProject class, so it"
               + " belongs to no project. Move it into the class annotated with @LakebaseProject,"
               + " or annotate its class.");
     }
@@ -58,19 +87,46 @@ final class ProjectReader {
     List<BranchSpec> declared = new ArrayList<>();
     List<Element> elements = new ArrayList<>();
     List<AnnotationMirror> mirrors = new ArrayList<>();
+    List<RoleSpec> roles = new ArrayList<>();
+    List<DatabaseSpec> databases = new ArrayList<>();
+    List<Declared.Source> roleSources = new ArrayList<>();
+    List<Declared.Source> databaseSources = new ArrayList<>();
     boolean fieldErrors = false;
     for (Element member : type.getEnclosedElements()) {
+      AnnotationMirror roleMirror = mirror(member, roleAnnotation);
+      if (roleMirror != null) {
+        String constant = constant(member, roleMirror, "@Role", "app-role");
+        if (constant == null) {
+          fieldErrors = true;
+        } else {
+          Map<String, Object> r = values(roleMirror);
+          roles.add(new RoleSpec(member.getSimpleName().toString(), constant,
+              enumName(r.get("identity")), (String) r.get("postgresRole"),
+              (Boolean) r.get("superuser"), (Boolean) r.get("createdb"),
+              (Boolean) r.get("createrole"), (Boolean) r.get("bypassrls"),
+              strings(r.get("branches"))));
+          roleSources.add(new Declared.Source(member, roleMirror));
+        }
+      }
+      AnnotationMirror databaseMirror = mirror(member, databaseAnnotation);
+      if (databaseMirror != null) {
+        String constant = constant(member, databaseMirror, "@Database", "orders");
+        if (constant == null) {
+          fieldErrors = true;
+        } else {
+          Map<String, Object> d = values(databaseMirror);
+          databases.add(new DatabaseSpec(member.getSimpleName().toString(), constant,
+              (String) d.get("name"), (String) d.get("owner"), strings(d.get("branches"))));
+          databaseSources.add(new Declared.Source(member, databaseMirror));
+        }
+      }
       AnnotationMirror branchMirror = mirror(member, branchAnnotation);
       if (branchMirror == null) {
         continue;
       }
-      String constant = constantValue(member);
+      String constant = constant(member, branchMirror, "@Branch", "dev");
       if (constant == null) {
         fieldErrors = true;
-        reporter.elementError(member, branchMirror, null, Rule.BRANCH_FIELD,
-            "@Branch " + member.getSimpleName() + " must be a static final String constant whose"
-                + " value is the branch id, e.g. @Branch static final String "
-                + member.getSimpleName() + " = \"dev\";");
         continue;
       }
       Map<String, Object> b = values(branchMirror);
@@ -86,7 +142,13 @@ final class ProjectReader {
           (Double) b.get("primaryMinCu"),
           (Double) b.get("primaryMaxCu"),
           (Boolean) b.get("replaceExisting"),
-          false));
+          false,
+          (String) b.get("suspendTimeout"),
+          (String) b.get("primarySuspendTimeout"),
+          (Integer) b.get("primaryComputes"),
+          strings(b.get("primaryPgSettings")),
+          strings(b.get("pgSettings")),
+          (Boolean) b.get("allowDestroy")));
       elements.add(member);
       mirrors.add(branchMirror);
     }
@@ -100,8 +162,71 @@ final class ProjectReader {
         (String) project.get("accessorName"),
         (Integer) project.get("pgVersion"),
         type.getQualifiedName().toString(),
-        all);
-    return new Declared(topology, type, projectMirror, elements, mirrors, fieldErrors);
+        all,
+        roles,
+        databases,
+        settings(project));
+    return new Declared(topology, type, projectMirror, elements, mirrors, roleSources,
+        databaseSources, fieldErrors);
+  }
+
+  private static ProjectSettings settings(Map<String, Object> project) {
+    List<ProjectSettings.GrantSpec> grants = new ArrayList<>();
+    for (AnnotationMirror g : mirrors(project.get("grants"))) {
+      Map<String, Object> v = values(g);
+      grants.add(new ProjectSettings.GrantSpec(enumName(v.get("level")), (String) v.get("group"),
+          (String) v.get("user"), (String) v.get("servicePrincipal")));
+    }
+    List<ProjectSettings.TagSpec> tags = new ArrayList<>();
+    for (AnnotationMirror t : mirrors(project.get("tags"))) {
+      Map<String, Object> v = values(t);
+      tags.add(new ProjectSettings.TagSpec((String) v.get("key"), (String) v.get("value")));
+    }
+    return new ProjectSettings(grants, tags, (String) project.get("budgetPolicyId"),
+        (String) project.get("historyRetention"), (String) project.get("defaultSuspendTimeout"),
+        (Boolean) project.get("preventDestroy"));
+  }
+
+  /** The constant's value, or {@code null} after reporting that the field is not a constant. */
+  private String constant(Element member, AnnotationMirror mirror, String annotation,
+      String example) {
+    String constant = constantValue(member);
+    if (constant == null) {
+      reporter.elementError(member, mirror, null, Rule.BRANCH_FIELD,
+          annotation + " " + member.getSimpleName() + " must be a static final String constant"
+              + " whose value is the id, e.g. " + annotation + " static final String "
+              + member.getSimpleName() + " = \"" + example + "\";");
+    }
+    return constant;
+  }
+
+  /** A missing enum value (javac reports it) reads as "". */
+  private static String enumName(Object value) {
+    return value instanceof VariableElement constant ? constant.getSimpleName().toString() : "";
+  }
+
+  private static List<String> strings(Object value) {
+    List<String> strings = new ArrayList<>();
+    if (value instanceof List<?> list) {
+      for (Object v : list) {
+        if (((AnnotationValue) v).getValue() instanceof String s) {
+          strings.add(s);
+        }
+      }
+    }
+    return strings;
+  }
+
+  private static List<AnnotationMirror> mirrors(Object value) {
+    List<AnnotationMirror> mirrors = new ArrayList<>();
+    if (value instanceof List<?> list) {
+      for (Object v : list) {
+        if (((AnnotationValue) v).getValue() instanceof AnnotationMirror m) {
+          mirrors.add(m);
+        }
+      }
+    }
+    return mirrors;
   }
 
   /** The value of a {@code static final String} compile-time constant, else {@code null}. */

@@ -9,11 +9,19 @@ final class Report {
   private final List<Problem> problems = new ArrayList<>();
 
   void error(Rule rule, int branchIndex, String attribute, String message) {
-    problems.add(new Problem(true, rule, rule.tag() + " " + message, branchIndex, attribute));
+    error(rule, Problem.Part.BRANCH, branchIndex, attribute, message);
   }
 
   void warning(Rule rule, int branchIndex, String attribute, String message) {
-    problems.add(new Problem(false, rule, rule.tag() + " " + message, branchIndex, attribute));
+    warning(rule, Problem.Part.BRANCH, branchIndex, attribute, message);
+  }
+
+  void error(Rule rule, Problem.Part part, int index, String attribute, String message) {
+    problems.add(new Problem(true, rule, rule.tag() + " " + message, part, index, attribute));
+  }
+
+  void warning(Rule rule, Problem.Part part, int index, String attribute, String message) {
+    problems.add(new Problem(false, rule, rule.tag() + " " + message, part, index, attribute));
   }
 
   List<Problem> problems() {

@@ -21,16 +21,13 @@ final class Reporter {
   void print(Report report, ProjectReader.Declared declared) {
     for (Problem p : report.problems()) {
       Diagnostic.Kind kind = p.error() ? Diagnostic.Kind.ERROR : Diagnostic.Kind.WARNING;
-      Element element = p.branchIndex() == Problem.PROJECT
-          ? null
-          : declared.branchElements().get(p.branchIndex());
-      if (element == null) {
+      ProjectReader.Declared.Source source = declared.source(p.part(), p.index());
+      if (source == null) {
         // Project-level problems and extra branches (which have no source) pin to the project.
         print(kind, p.message(), declared.type(), declared.projectMirror(),
-            p.branchIndex() == Problem.PROJECT ? p.attribute() : null);
+            p.index() == Problem.PROJECT ? p.attribute() : null);
       } else {
-        print(kind, p.message(), element, declared.branchMirrors().get(p.branchIndex()),
-            p.attribute());
+        print(kind, p.message(), source.element(), source.mirror(), p.attribute());
       }
     }
   }

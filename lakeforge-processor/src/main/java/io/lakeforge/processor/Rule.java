@@ -23,6 +23,21 @@ enum Rule {
   ONE_PROJECT("LakeforgeOneProject"),
   BRANCH_COUNT("LakeforgeBranchCount"),
   PG_VERSION("LakeforgePgVersion"),
+  ROLE_ID("LakeforgeRoleId"),
+  ROLE_IDENTITY("LakeforgeRoleIdentity"),
+  DATABASE_ID("LakeforgeDatabaseId"),
+  POSTGRES_NAME("LakeforgePostgresName"),
+  DATABASE_OWNER("LakeforgeDatabaseOwner"),
+  ACCESS_BRANCHES("LakeforgeAccessBranches"),
+  DUPLICATE_ACCESS("LakeforgeDuplicateAccess"),
+  VARIABLE("LakeforgeVariable"),
+  GRANT("LakeforgeGrant"),
+  TAG("LakeforgeTag"),
+  SUSPEND_TIMEOUT("LakeforgeSuspendTimeout"),
+  HISTORY_RETENTION("LakeforgeHistoryRetention"),
+  HIGH_AVAILABILITY("LakeforgeHighAvailability"),
+  PG_SETTINGS("LakeforgePgSettings"),
+  LIFECYCLE("LakeforgeLifecycle"),
   INTERNAL("LakeforgeInternal");
 
   private final String tag;

@@ -15,14 +15,39 @@ import java.util.Set;
  * @param pgVersion PostgreSQL major version, or 0 to defer to {@code ${var.pg_version}}
  * @param source what the topology was read from, named in the generated header
  * @param branches declared branches first, then extra branches, in declaration order
+ * @param roles declared roles, in declaration order
+ * @param databases declared databases, in declaration order
+ * @param settings project-wide settings
  */
 record Topology(
-    String projectId, String accessorName, int pgVersion, String source, List<BranchSpec> branches) {
+    String projectId,
+    String accessorName,
+    int pgVersion,
+    String source,
+    List<BranchSpec> branches,
+    List<RoleSpec> roles,
+    List<DatabaseSpec> databases,
+    ProjectSettings settings) {
 
   static final String DEFAULT_BRANCH = "dev";
 
   Topology {
     branches = List.copyOf(branches);
+    roles = List.copyOf(roles);
+    databases = List.copyOf(databases);
+  }
+
+  /** A topology of branches only, as the CLI reads it from the environment. */
+  Topology(
+      String projectId, String accessorName, int pgVersion, String source,
+      List<BranchSpec> branches) {
+    this(projectId, accessorName, pgVersion, source, branches, List.of(), List.of(),
+        ProjectSettings.NONE);
+  }
+
+  /** The first declared role with this id, or {@code null}. */
+  RoleSpec role(String roleId) {
+    return roles.stream().filter(r -> r.id().equals(roleId)).findFirst().orElse(null);
   }
 
   /**

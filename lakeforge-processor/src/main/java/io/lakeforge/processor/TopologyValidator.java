@@ -51,6 +51,7 @@ final class TopologyValidator {
     }
     v.checkUniqueness();
     v.checkSourceCycles();
+    AccessValidator.validate(topology, v.report);
     return v.report;
   }
 
@@ -128,6 +129,69 @@ final class TopologyValidator {
     checkTtl(i, b, who);
     checkCapacity(i, b, who);
     checkSource(i, b, who);
+    checkCompute(i, b, who);
+  }
+
+  /** Suspension, HA and Postgres settings of the branch's endpoints, and its lifecycle. */
+  private void checkCompute(int i, BranchSpec b, String who) {
+    if (!b.hasReadOnlyEndpoint()) {
+      String set = !b.suspendTimeout().isEmpty() ? "suspendTimeout"
+          : !b.pgSettings().isEmpty() ? "pgSettings" : null;
+      if (set != null) {
+        report.error(
+            Rule.CAPACITY,
+            i,
+            set,
+            who + ": " + set + " configures the read-only endpoint, but readOnlyEndpoint is"
+                + " empty (no read-only endpoint). Remove it, use the primary* attribute for the"
+                + " read-write endpoint, or name the read-only endpoint.");
+      }
+    }
+    AccessValidator.checkSuspend(i, "suspendTimeout", who + ":", b.suspendTimeout(), report);
+    AccessValidator.checkSuspend(
+        i, "primarySuspendTimeout", who + ":", b.primarySuspendTimeout(), report);
+    if (b.primaryComputes() < 0) {
+      report.error(
+          Rule.HIGH_AVAILABILITY,
+          i,
+          "primaryComputes",
+          who + ": primaryComputes " + b.primaryComputes() + " is not a number of computes; an"
+              + " endpoint group has at least 1 (min = max, as Lakebase requires). Use 1 for a"
+              + " single compute, 2 or more for high availability, or 0 to leave it alone.");
+    }
+    checkPgSettings(i, "pgSettings", b.pgSettings(), who);
+    checkPgSettings(i, "primaryPgSettings", b.primaryPgSettings(), who);
+    if (b.allowDestroy() && !b.protect()) {
+      report.warning(
+          Rule.LIFECYCLE,
+          i,
+          "allowDestroy",
+          who + ": allowDestroy only lifts the prevent_destroy guard of a protected branch, and"
+              + " this branch is not protected, so it has no effect. Remove it.");
+    }
+  }
+
+  private void checkPgSettings(int i, String attribute, List<String> entries, String who) {
+    Set<String> names = new HashSet<>();
+    for (String entry : entries) {
+      int eq = entry.indexOf('=');
+      String name = eq < 0 ? entry : entry.substring(0, eq).strip();
+      if (eq < 0 || !Values.SETTING_NAME.matcher(name).matches()) {
+        report.error(
+            Rule.PG_SETTINGS,
+            i,
+            attribute,
+            who + ": " + attribute + " entry " + Ids.quote(entry) + " is not \"name=value\" with"
+                + " a Postgres setting name. Write it like \"work_mem=64MB\".");
+      } else if (!names.add(name)) {
+        report.error(
+            Rule.PG_SETTINGS,
+            i,
+            attribute,
+            who + ": " + attribute + " sets " + name + " twice; pg_settings is a map with one"
+                + " value per setting. Keep one.");
+      }
+    }
   }
 
   /** The root branch exists from the project's creation: taken over, never created or expired. */

@@ -34,6 +34,62 @@ class GoldenOutputTest {
   }
 
   @Test
+  void accessYamlMatchesGoldenFile() throws IOException {
+    Compilation access = Compiles.compileResources(List.of(), "good/Access.java");
+    String yaml = Compiles.yaml(access, "access").orElseThrow();
+    assertEquals(Compiles.golden("expected/access.lakebase.yml", yaml), yaml);
+  }
+
+  @Test
+  void accessAccessorMatchesGoldenFile() throws IOException {
+    Compilation access = Compiles.compileResources(List.of(), "good/Access.java");
+    String java = Compiles.generatedSource(access, "good.Estate").orElseThrow();
+    assertEquals(Compiles.golden("expected/Estate.java", java), java);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void everyRoleAndDatabaseIsWrittenPerBranchAndTakesOverWhatTheBranchInherited() {
+    Compilation access = Compiles.compileResources(
+        List.of("-Alakeforge.branches=preview"), "good/Access.java");
+    Map<String, Object> resources = (Map<String, Object>)
+        ((Map<String, Object>) new Load(LoadSettings.builder().build())
+            .loadFromString(Compiles.yaml(access, "access").orElseThrow())).get("resources");
+    Map<String, Map<String, Object>> roles =
+        (Map<String, Map<String, Object>>) resources.get("postgres_roles");
+    assertEquals(List.of("role_dev__app_role", "role_dev__ci_role", "role_dev__readers",
+        "role_preview__app_role", "role_production__app_role", "role_production__dba_role",
+        "role_staging__app_role", "role_staging__readers"), List.copyOf(roles.keySet()),
+        "a role without branches is on every branch, extra branches included");
+    for (Map<String, Object> role : roles.values()) {
+      assertEquals(true, role.get("replace_existing"), role::toString);
+      assertEquals("LAKEBASE_OAUTH_V1", role.get("auth_method"), role::toString);
+    }
+    Map<String, Map<String, Object>> databases =
+        (Map<String, Map<String, Object>>) resources.get("postgres_databases");
+    assertEquals(Map.of("parent", "${resources.postgres_branches.branch_preview.id}",
+        "database_id", "order-history", "postgres_database", "order_history",
+        "role", "${resources.postgres_roles.role_preview__app_role.id}",
+        "replace_existing", true), databases.get("database_preview__order_history"),
+        "owned by the owner's role on the same branch");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void primaryWithoutACuRangeKeepsItsSize() {
+    Compilation access = Compiles.compileResources(List.of(), "good/Access.java");
+    Map<String, Object> resources = (Map<String, Object>)
+        ((Map<String, Object>) new Load(LoadSettings.builder().build())
+            .loadFromString(Compiles.yaml(access, "access").orElseThrow())).get("resources");
+    Map<String, Map<String, Object>> endpoints =
+        (Map<String, Map<String, Object>>) resources.get("postgres_endpoints");
+    assertEquals(Map.of("parent", "${resources.postgres_branches.branch_dev.id}",
+        "endpoint_id", "primary", "endpoint_type", "ENDPOINT_TYPE_READ_WRITE",
+        "suspend_timeout_duration", "60s", "replace_existing", true),
+        endpoints.get("endpoint_dev_primary"));
+  }
+
+  @Test
   void yamlIsDeterministicUtf8WithUnixLineEndingsAndAHeader() {
     String first = Compiles.yaml(compilation, "showcase").orElseThrow();
     String second = Compiles.yaml(
@@ -62,7 +118,8 @@ class GoldenOutputTest {
         "branch_staging"), List.copyOf(branches.keySet()), "sorted resource keys");
     String projectRef = "${resources.postgres_projects.lakebase_project.id}";
     assertEquals(Map.of("parent", projectRef, "branch_id", "production", "is_protected", true,
-        "no_expiry", true, "replace_existing", true), branches.get("branch_production"));
+        "no_expiry", true, "replace_existing", true, "lifecycle", Map.of("prevent_destroy", true)),
+        branches.get("branch_production"), "a protected branch is guarded by default");
     assertEquals(Map.of("parent", projectRef, "branch_id", "staging", "source_branch",
         "${resources.postgres_branches.branch_production.id}", "no_expiry", true),
         branches.get("branch_staging"));

@@ -53,7 +53,10 @@ class ProcessorDiagnosticsTest {
       "bad/BranchIds.java", "bad/ProjectIds.java", "bad/Duplicates.java", "bad/NotConstants.java",
       "bad/Orphan.java", "bad/Reserved.java", "bad/SourceBranches.java", "bad/Capacity.java",
       "bad/Ttls.java", "bad/ManyBranches.java", "bad/Expiry.java", "bad/RootBranch.java",
-      "bad/AccessorClash.java", "bad/AccessorConstants.java", "bad/EnumProject.java", "bad/twoprojects/First.java,bad/twoprojects/Second.java"})
+      "bad/AccessorClash.java", "bad/AccessorConstants.java", "bad/EnumProject.java",
+      "bad/Roles.java", "bad/Databases.java", "bad/Compute.java", "bad/ProjectSettings.java",
+      "bad/ProjectSettingsMore.java", "bad/Grants.java", "bad/Grants2.java", "bad/AccessOrphan.java",
+      "bad/AccessFields.java", "bad/AccessorNested.java", "bad/twoprojects/First.java,bad/twoprojects/Second.java"})
   void everyProblemIsReportedOnItsLineAndNothingElse(String files) throws IOException {
     String[] resources = files.split(",");
     List<Expected> expected = new ArrayList<>();
@@ -197,7 +200,11 @@ class ProcessorDiagnosticsTest {
     manifest.getMainAttributes().putValue("Automatic-Module-Name", "io.lakeforge.annotations");
     try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(annotations), manifest)) {
       for (Class<?> type : List.of(io.lakeforge.annotations.Branch.class,
-          io.lakeforge.annotations.BranchRef.class, io.lakeforge.annotations.LakebaseProject.class)) {
+          io.lakeforge.annotations.BranchRef.class, io.lakeforge.annotations.LakebaseProject.class,
+          io.lakeforge.annotations.Role.class, io.lakeforge.annotations.Database.class,
+          io.lakeforge.annotations.Grant.class, io.lakeforge.annotations.Grant.Level.class,
+          io.lakeforge.annotations.Tag.class, io.lakeforge.annotations.Identity.class,
+          io.lakeforge.annotations.RoleRef.class, io.lakeforge.annotations.DatabaseRef.class)) {
         String name = type.getName().replace('.', '/') + ".class";
         jar.putNextEntry(new JarEntry(name));
         try (var in = type.getClassLoader().getResourceAsStream(name)) {
@@ -212,6 +219,10 @@ class ProcessorDiagnosticsTest {
         "@io.lakeforge.annotations.LakebaseProject(id = \"user\")",
         "final class Topology {",
         "  @io.lakeforge.annotations.Branch static final String DEV = \"dev\";",
+        "  @io.lakeforge.annotations.Role(identity = io.lakeforge.annotations.Identity.GROUP,",
+        "      postgresRole = \"readers\") static final String READERS = \"readers\";",
+        "  @io.lakeforge.annotations.Database(owner = \"readers\")",
+        "  static final String ORDERS = \"orders\";",
         "}", ""));
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     List<Diagnostic<? extends JavaFileObject>> diagnostics = new ArrayList<>();
@@ -228,6 +239,7 @@ class ProcessorDiagnosticsTest {
       assertTrue(task.call(), diagnostics::toString);
     }
     assertTrue(Files.exists(dir.resolve("classes/user/Branches.class")));
+    assertTrue(Files.exists(dir.resolve("classes/user/Branches$Databases.class")));
   }
 
   @Test

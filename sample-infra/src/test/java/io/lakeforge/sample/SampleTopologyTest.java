@@ -20,9 +20,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.tools.JavaCompiler;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.StandardLocation;
@@ -31,6 +35,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * The sample build. The committed {@code resources/lakebase.yml} and the accessor golden file
@@ -81,14 +87,51 @@ class SampleTopologyTest {
     assertEquals("lakeforge-main", Branches.PROJECT_ID);
     assertEquals(List.of("dev", "staging", "pre-prod"),
         Branches.all().stream().map(BranchRef::branchId).toList());
-    assertEquals("projects/lakeforge-main/branches/pre-prod/endpoints/readonly",
-        Branches.PRE_PROD.readOnlyEndpointPath());
+    assertEquals("projects/lakeforge-main/branches/staging/endpoints/readonly",
+        Branches.STAGING.readOnlyEndpointPath());
+    assertFalse(Branches.PRE_PROD.hasReadOnlyEndpoint(), "pre-prod pays for no read-only endpoint");
     assertEquals("projects/lakeforge-main/branches/dev/endpoints/primary",
         Branches.DEV.readWriteEndpointPath());
     assertEquals(Optional.of(Branches.STAGING), Branches.byId("staging"));
     assertEquals(Optional.empty(), Branches.byId("prod"));
     assertEquals("projects/other/branches/dev/endpoints/primary",
         Branches.DEV.withProjectId("other").readWriteEndpointPath());
+  }
+
+  @Test
+  void everyBranchHandleKnowsTheApplicationRoleAndItsDatabase() {
+    for (BranchRef branch : Branches.all()) {
+      assertEquals(List.of(Branches.Roles.APP), Branches.rolesOn(branch), branch.branchId());
+      assertEquals(List.of(Branches.Databases.ORDERS), Branches.databasesOn(branch));
+      assertEquals("orders", Branches.Databases.ORDERS.postgresNameOn(branch));
+      assertEquals("orders", branch.database(), "the handle's default database");
+    }
+    assertEquals("lakeforge-app", Branches.Databases.ORDERS.ownerRoleId());
+    assertEquals("projects/lakeforge-main/branches/dev/roles/lakeforge-app",
+        Branches.Roles.APP.rolePath(Branches.DEV));
+  }
+
+  /** Every {@code ${var.x}} the generated topology uses is declared in databricks.yml. */
+  @Test
+  void everyVariableOfTheTopologyIsDeclaredInTheBundle() throws IOException {
+    String yaml = Files.readString(REPO.resolve("resources/lakebase.yml"), UTF_8);
+    String bundle = Files.readString(REPO.resolve("databricks.yml"), UTF_8);
+    Matcher m = Pattern.compile("\\$\\{var\\.([A-Za-z0-9_-]+)}")
+        .matcher(yaml);
+    Set<String> used = new TreeSet<>();
+    while (m.find()) {
+      used.add(m.group(1));
+    }
+    assertTrue(used.contains("app_principal"), used::toString);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> variables = (Map<String, Object>)
+        ((Map<String, Object>) new Load(LoadSettings.builder().build()).loadFromString(bundle))
+            .get("variables");
+    for (String name : used) {
+      assertTrue(variables.containsKey(name), "databricks.yml declares no variable " + name);
+    }
+    assertFalse(yaml.matches("(?s).*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-.*"),
+        "no hard-coded application id in the sample");
   }
 
   /**
