@@ -201,6 +201,27 @@ class WorkflowStructureTest {
   }
 
   @Test
+  void everyBundleVariableWithoutADefaultIsSetInEveryJobThatRunsTheBundle() throws IOException {
+    Map<String, Map<String, Object>> variables =
+        (Map<String, Map<String, Object>>) load(ROOT.resolve("databricks.yml")).get("variables");
+    Set<String> required = new TreeSet<>();
+    variables.forEach((name, spec) -> {
+      if (spec == null || !spec.containsKey("default")) {
+        required.add(name);
+      }
+    });
+    // project_name has a default but is exported by bundle.sh itself; the others come from env.
+    assertTrue(required.contains("app_principal"), "the sample's application role needs its id: " + required);
+    for (String spec : TOKEN_JOBS.keySet()) {
+      Map<String, Object> env = env(job(spec));
+      for (String name : required) {
+        assertTrue(env.containsKey("BUNDLE_VAR_" + name),
+            spec + " runs the bundle without BUNDLE_VAR_" + name + " (databricks.yml has no default)");
+      }
+    }
+  }
+
+  @Test
   void onlyMainMayApplyOrDestroy() throws IOException {
     assertEquals(ON_MAIN, job("deploy.yml:apply").get("if"));
     assertEquals(ON_MAIN, job("destroy.yml:destroy").get("if"));
