@@ -3,7 +3,6 @@ package io.lakeforge.bench;
 import com.databricks.sdk.WorkspaceClient;
 import com.databricks.sdk.core.DatabricksConfig;
 import io.agroal.api.AgroalDataSource;
-import io.agroal.api.security.SimplePassword;
 import io.lakeforge.runtime.LakebaseConfig;
 import io.lakeforge.runtime.internal.AgroalPools;
 import io.lakeforge.testing.TestLakebase;
@@ -69,8 +68,8 @@ final class BenchEnv {
 
   /** The baseline: Agroal with LakebasePool's exact settings, and a static password. */
   static AgroalDataSource staticAgroal(LakebaseConfig config) throws SQLException {
-    return AgroalDataSource.from(AgroalPools.configuration(config, "127.0.0.1", STATIC_ROLE,
-        new SimplePassword(System.getProperty("bench.staticPassword")), null));
+    return AgroalDataSource.from(AgroalPools.staticPassword(config, "127.0.0.1", port(), STATIC_ROLE,
+        System.getProperty("bench.staticPassword")));
   }
 
   static double median(double[] values) {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lakeforge.runtime.internal.Minted;
 import io.lakeforge.testing.DatabricksEmulator;
 import io.lakeforge.testing.LogCapture;
 import io.lakeforge.testing.TestLakebase;
