@@ -35,8 +35,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Every stage completes: with the work's result, with whatever it threw ({@link Error}s
  * included), with {@link PoolExhaustedException}, or with {@link LakebaseClosedException} when
  * it was submitted after {@link #close()} or was still pending when {@code close()} ran.
- * Cancelling a stage skips its work if it has not started, and otherwise interrupts it and
- * aborts the connection it borrowed.
+ * Cancelling a stage skips its work if it has not started, and otherwise interrupts it, cancels
+ * its query on the server and aborts the connection it borrowed.
  */
 public final class LakebaseAsyncPool implements AutoCloseable {
 
@@ -145,7 +145,7 @@ public final class LakebaseAsyncPool implements AutoCloseable {
   /**
    * Stops accepting work; completes queued stages with {@link LakebaseClosedException}; lets
    * running work finish for up to {@code closeGrace}, then completes its stages the same way,
-   * interrupts it and closes the pool (which closes the connections it holds). No thread of this
+   * interrupts it, cancels its query on the server and closes the pool (which closes the connections it holds). No thread of this
    * pool is left running. Idempotent.
    */
   @Override
@@ -178,6 +178,7 @@ public final class LakebaseAsyncPool implements AutoCloseable {
     }
     for (Task<?> t : tasks) {
       t.stage.completeExceptionally(closedException());
+      t.stop();
     }
     executor.shutdownNow();
     pool.close();
@@ -210,11 +211,17 @@ public final class LakebaseAsyncPool implements AutoCloseable {
       connection = c;
     }
 
-    private synchronized void stop() {
+    synchronized void stop() {
       if (runner != null) {
         runner.interrupt();
       }
       if (connection != null) {
+        try {
+          // Closing the socket alone leaves the query running on the server until it ends.
+          connection.unwrap(org.postgresql.PGConnection.class).cancelQuery();
+        } catch (SQLException | RuntimeException ignored) {
+          // Aborting below is the fallback.
+        }
         try {
           connection.abort(Runnable::run);
         } catch (SQLException | RuntimeException ignored) {
