@@ -134,6 +134,9 @@ class LivenessTest {
       long took = millisSince(start);
       assertTrue(took < 1_000 + SLACK_MS, "attempt " + i + " took " + took + " ms: " + e.getMessage());
     }
+    assertTrue(emulator.credentialCalls() >= 4, "each attempt was cut at apiTimeout (500 ms) by"
+        + " LakeForge's own HTTP client, not left to the application's (10 s): "
+        + emulator.credentialCalls() + " calls");
     pool.close();
     assertEquals(Set.of(), threadsLeftSince(before), "LakeForge threads alive after close()");
     long start = System.nanoTime();
@@ -189,6 +192,40 @@ class LivenessTest {
     long took = millisSince(start);
     assertTrue(took < 4_000, "every waiter heard of the Error after " + took + " ms, not after"
         + " the 60 s budget or a later retry");
+  }
+
+  @Test
+  void anInterruptedCallerStopsWaitingAndTheOthersStillGetTheCredential() throws Exception {
+    emulator.latency(Duration.ofMillis(1_500));
+    LakebasePool pool = closeLater(LakebasePool.create(env.config().maxSize(4).build(),
+        env.client()));
+    Future<Throwable> first = threads.submit(() -> {
+      try (Connection c = pool.getConnection()) {
+        return null;
+      } catch (Throwable t) {
+        return t;
+      }
+    });
+    Thread.sleep(200); // the first caller waits for the credential
+    List<Future<Throwable>> others = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      others.add(threads.submit(() -> {
+        try (Connection c = pool.getConnection()) {
+          return null;
+        } catch (Throwable t) {
+          return t;
+        }
+      }));
+    }
+    Thread.sleep(200);
+    long start = System.nanoTime();
+    first.cancel(true); // interrupts the first caller
+    for (Future<Throwable> other : others) {
+      assertEquals(null, other.get(30, TimeUnit.SECONDS), "the others log in");
+    }
+    assertTrue(first.isCancelled());
+    assertEquals(1, emulator.credentialCalls(), "the interrupt did not restart the request");
+    assertTrue(millisSince(start) < 1_500 + SLACK_MS, "no one waited longer than the API call");
   }
 
   @Test
