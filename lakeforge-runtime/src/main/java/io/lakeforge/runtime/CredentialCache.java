@@ -22,11 +22,12 @@ import org.jspecify.annotations.Nullable;
  * serves them all. Reference-counted: {@link #open} and {@link #release()}.
  *
  * <p>API calls never run on a caller's thread. They run on the cache's own small daemon executor
- * (one thread in cached mode), so an interrupted or timed-out caller cannot fail the others, and
+ * (one thread in cached mode, up to {@code maxSize} and at most 16 in per-connection mode), so an interrupted or timed-out caller cannot fail the others, and
  * an {@link Error} in a refresh completes every waiter exceptionally. A caller waits only while
  * no valid credential exists, and never past its deadline. A credential still valid but due for
  * refresh is served at once while the refresh runs in the background (refresh-ahead). After a
- * failed refresh the next one waits {@link #FAILURE_PAUSE}, whether or not a credential is cached.
+ * failed refresh the next one waits {@link #FAILURE_PAUSE}, whether or not a credential is cached;
+ * without one, callers meet the last failure at once during the pause.
  */
 final class CredentialCache {
 
@@ -38,7 +39,8 @@ final class CredentialCache {
   private static final Duration USABLE_UNTIL_BEFORE_EXPIRY = Duration.ofSeconds(1);
   /** After a failed refresh, the next attempt starts this much later. */
   static final Duration FAILURE_PAUSE = Duration.ofSeconds(5);
-  private static final int PER_CONNECTION_THREADS = 4;
+  /** Per-connection mode mints in parallel, on at most this many threads (and maxSize). */
+  private static final int MAX_PER_CONNECTION_THREADS = 16;
   private static final AtomicInteger THREADS = new AtomicInteger();
   private static final Map<Key, CredentialCache> SHARED = new HashMap<>();
 
@@ -63,7 +65,7 @@ final class CredentialCache {
   private boolean closed;
 
   private CredentialCache(@Nullable Key key, String name, String endpoint, DatabricksCalls calls,
-      CredentialMode mode, Duration margin, Clock clock) {
+      CredentialMode mode, Duration margin, Clock clock, int perConnectionThreads) {
     this.key = key;
     this.name = name;
     this.endpoint = endpoint;
@@ -71,7 +73,7 @@ final class CredentialCache {
     this.mode = mode;
     this.margin = margin;
     this.clock = clock;
-    int threads = mode == CredentialMode.CACHED ? 1 : PER_CONNECTION_THREADS;
+    int threads = mode == CredentialMode.CACHED ? 1 : perConnectionThreads;
     this.executor = new ThreadPoolExecutor(threads, threads, 2, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), r -> {
           Thread t = new Thread(r, "lakeforge-credentials-" + THREADS.incrementAndGet());
@@ -89,7 +91,8 @@ final class CredentialCache {
       Supplier<DatabricksCalls> calls) {
     if (config.credentialMode() == CredentialMode.PER_CONNECTION) {
       CredentialCache own = new CredentialCache(null, name, key.endpoint(), calls.get(),
-          CredentialMode.PER_CONNECTION, config.refreshMargin(), Clock.systemUTC());
+          CredentialMode.PER_CONNECTION, config.refreshMargin(), Clock.systemUTC(),
+          Math.min(MAX_PER_CONNECTION_THREADS, config.maxSize()));
       own.users = 1;
       return own;
     }
@@ -97,7 +100,7 @@ final class CredentialCache {
       CredentialCache cache = SHARED.get(key);
       if (cache == null) {
         cache = new CredentialCache(key, name, key.endpoint(), calls.get(), CredentialMode.CACHED,
-            config.refreshMargin(), Clock.systemUTC());
+            config.refreshMargin(), Clock.systemUTC(), 1);
         SHARED.put(key, cache);
       }
       cache.users++;
@@ -125,7 +128,47 @@ final class CredentialCache {
       flight();
       return c;
     }
-    return await(flight(), deadline);
+    return await(flightOrRecentFailure(), deadline);
+  }
+
+  /**
+   * The refresh in flight, or a new one; but while the pause after a failed refresh lasts and no
+   * refresh is in flight, the last failure at once: callers do not restart the API's retry cycle.
+   */
+  private synchronized CompletableFuture<Minted> flightOrRecentFailure() {
+    Throwable last = lastFailure;
+    long pause = pausedUntilNanos - System.nanoTime();
+    if (inFlight == null && last != null && pause > 0 && !closed) {
+      throw new LakebaseCredentialException(name + ": no Lakebase credential; the last request"
+          + " failed (" + describe(last) + "), the next one starts in "
+          + TimeUnit.NANOSECONDS.toMillis(pause) + " ms.", null);
+    }
+    return flight();
+  }
+
+  private static String describe(Throwable t) {
+    return t instanceof LakebaseException ? t.getMessage() : t.toString();
+  }
+
+  /**
+   * Waits up to {@code timeout} for the first credential, so that a new pool's first burst of
+   * connections finds it ready; a failure is left for the callers to meet.
+   */
+  void awaitFirst(Duration timeout) {
+    CompletableFuture<Minted> f;
+    synchronized (this) {
+      f = inFlight;
+    }
+    if (f == null || current != null) {
+      return;
+    }
+    try {
+      f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
+      // The callers get the failure, within their own budgets.
+    }
   }
 
   /** Starts fetching the first credential in the background, overlapping the first connect. */
@@ -217,7 +260,7 @@ final class CredentialCache {
     } catch (TimeoutException e) {
       Throwable last = lastFailure;
       throw new LakebaseCredentialException(name + ": no Lakebase credential within the"
-          + " acquisition timeout" + (last == null ? "" : " (last failure: " + last.getMessage() + ")")
+          + " acquisition timeout" + (last == null ? "" : " (last failure: " + describe(last) + ")")
           + "; the request goes on in the background. Check that the Databricks API answers, or"
           + " raise acquisitionTimeout.", null);
     } catch (InterruptedException e) {

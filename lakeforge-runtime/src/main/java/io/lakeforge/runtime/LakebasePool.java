@@ -89,6 +89,8 @@ public final class LakebasePool implements DataSource, AutoCloseable {
    * A pool for {@link LakebaseConfig#endpoint()}. The host is looked up from the endpoint when
    * {@link LakebaseConfig#host()} is unset, the user is the current identity when unset; both
    * lookups use LakeForge's own HTTP client and are bounded by {@code apiTimeout} per attempt.
+   * The first credential is requested at once and awaited for up to the acquisition timeout (a
+   * failure is left for {@link #getConnection()} to report).
    */
   public static LakebasePool create(LakebaseConfig config, WorkspaceClient client) {
     String endpoint = config.requireEndpoint();
@@ -105,7 +107,9 @@ public final class LakebasePool implements DataSource, AutoCloseable {
         () -> new DatabricksCalls(client, config, Clock.systemUTC()));
     try {
       LakebasePool pool = new LakebasePool(config, target, cache);
+      // An eager first credential: a new pool's first burst of connections finds it ready.
       cache.prefetch();
+      cache.awaitFirst(config.acquisitionTimeout());
       return pool;
     } catch (RuntimeException | Error e) {
       cache.release();

@@ -65,6 +65,9 @@ class AsyncLifecycleTest {
       return "finished";
     }).toCompletableFuture();
     assertTrue(running.await(10, TimeUnit.SECONDS));
+    for (int i = 0; i < 100 && sleeping(env.superuser()) == 0; i++) {
+      Thread.sleep(20); // until the query runs on the server
+    }
     List<CompletableFuture<String>> queued = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       queued.add(pool.withConnection(c -> "ran").toCompletableFuture());

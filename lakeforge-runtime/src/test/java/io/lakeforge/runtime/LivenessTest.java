@@ -125,9 +125,10 @@ class LivenessTest {
       throws Exception {
     Set<String> before = lakeforgeThreads();
     WorkspaceClient application = env.client();
-    LakebasePool pool = LakebasePool.create(env.config().acquisitionTimeout(Duration.ofSeconds(1))
-        .apiTimeout(Duration.ofMillis(500)).apiAttempts(4).build(), application);
     emulator.hang(true);
+    LakebasePool pool = closeLater(LakebasePool.create(env.config()
+        .acquisitionTimeout(Duration.ofSeconds(1)).apiTimeout(Duration.ofMillis(500))
+        .apiAttempts(4).build(), application));
     for (int i = 0; i < 6; i++) {
       long start = System.nanoTime();
       SQLException e = assertThrows(SQLException.class, pool::getConnection);
@@ -168,7 +169,8 @@ class LivenessTest {
   void anErrorInsideARefreshFailsEveryWaiterPromptly() throws Exception {
     WorkspaceClient client = new WorkspaceClient(new DatabricksConfig().setHost(emulator.url())
         .setCredentialsProvider(new FailingWithError()));
-    LakebasePool pool = closeLater(LakebasePool.create(env.config().maxSize(8)
+    // The data source requests its first credential on first use: all eight callers wait for it.
+    LakebaseDataSource pool = closeLater(LakebaseDataSource.create(env.config()
         .acquisitionTimeout(Duration.ofSeconds(60)).build(), client));
     CountDownLatch go = new CountDownLatch(1);
     List<Future<Throwable>> waiters = new ArrayList<>();
@@ -197,7 +199,8 @@ class LivenessTest {
   @Test
   void anInterruptedCallerStopsWaitingAndTheOthersStillGetTheCredential() throws Exception {
     emulator.latency(Duration.ofMillis(1_500));
-    LakebasePool pool = closeLater(LakebasePool.create(env.config().maxSize(4).build(),
+    // The data source requests its first credential on first use, on the first caller's behalf.
+    LakebaseDataSource pool = closeLater(LakebaseDataSource.create(env.config().build(),
         env.client()));
     Future<Throwable> first = threads.submit(() -> {
       try (Connection c = pool.getConnection()) {
