@@ -72,6 +72,25 @@ final class BenchEnv {
         System.getProperty("bench.staticPassword")));
   }
 
+  /** The second baseline: HikariCP with the same size, timeouts and connection properties. */
+  static com.zaxxer.hikari.HikariDataSource staticHikari(LakebaseConfig config) {
+    com.zaxxer.hikari.HikariConfig h = new com.zaxxer.hikari.HikariConfig();
+    h.setPoolName("hikari-static");
+    h.setJdbcUrl(io.lakeforge.runtime.internal.ConnectionSettings.URL);
+    java.util.Properties props = io.lakeforge.runtime.internal.ConnectionSettings.jdbc(
+        config, "127.0.0.1", port(), STATIC_ROLE);
+    props.remove("user");
+    h.setDataSourceProperties(props);
+    h.setUsername(STATIC_ROLE);
+    h.setPassword(System.getProperty("bench.staticPassword"));
+    h.setMaximumPoolSize(config.maxSize());
+    h.setMinimumIdle(config.minSize());
+    h.setConnectionTimeout(config.acquisitionTimeout().toMillis());
+    h.setMaxLifetime(config.maxLifetime().toMillis());
+    h.setIdleTimeout(config.maxIdle().toMillis());
+    return new com.zaxxer.hikari.HikariDataSource(h);
+  }
+
   static double median(double[] values) {
     double[] sorted = values.clone();
     java.util.Arrays.sort(sorted);
