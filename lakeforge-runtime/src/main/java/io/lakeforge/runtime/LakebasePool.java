@@ -54,6 +54,10 @@ public final class LakebasePool implements DataSource, AutoCloseable {
   private final AgroalDataSource agroal;
   private final CredentialCache credentials;
   private final long budgetNanos;
+  /** Read on every borrow: plain fields, not lookups in the configuration's map. */
+  private final boolean poolMetrics;
+  private final int maxWaiting;
+  private final int maxSize;
   /** Callers inside getConnection(), for maxWaiting when Agroal's metrics (and waiter count) are off. */
   private final LongAdder acquiring = new LongAdder();
   private final DSLContext dsl;
@@ -65,6 +69,9 @@ public final class LakebasePool implements DataSource, AutoCloseable {
     this.config = config;
     this.credentials = credentials;
     this.budgetNanos = config.acquisitionTimeout().toNanos();
+    this.poolMetrics = config.poolMetrics();
+    this.maxWaiting = config.maxWaiting();
+    this.maxSize = config.maxSize();
     OpenerSecurityProvider security =
         new OpenerSecurityProvider(new Opener(target, config, credentials));
     try {
@@ -144,17 +151,17 @@ public final class LakebasePool implements DataSource, AutoCloseable {
     if (closed) {
       throw closedException();
     }
-    if (config.poolMetrics()) {
+    if (poolMetrics) {
       // Agroal already counts its waiters; reading that count keeps LakeForge's hot path free of
       // shared writes. Arrivals racing past the check can overshoot maxWaiting by a few.
-      if (agroal.getMetrics().awaitingCount() >= config.maxWaiting()) {
+      if (agroal.getMetrics().awaitingCount() >= maxWaiting) {
         throw exhausted();
       }
       return acquire();
     }
     acquiring.increment();
     try {
-      if (acquiring.sum() > config.maxWaiting() + config.maxSize()) {
+      if (acquiring.sum() > maxWaiting + maxSize) {
         throw exhausted();
       }
       return acquire();
