@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * serves them all. Reference-counted: {@link #open} and {@link #release()}.
  *
  * <p>API calls never run on a caller's thread. They run on the cache's own small daemon executor
- * (one thread in cached mode, up to {@code maxSize} and at most 16 in per-connection mode), so an interrupted or timed-out caller cannot fail the others, and
+ * (one thread in cached mode, up to {@code maxSize} and at most 16 in per-connection mode), so
+ * an interrupted or timed-out caller cannot fail the others, and
  * an {@link Error} in a refresh completes every waiter exceptionally. A caller waits only while
  * no valid credential exists, and never past its deadline. A credential still valid but due for
  * refresh is served at once while the refresh runs in the background (refresh-ahead). After a
@@ -328,11 +329,6 @@ final class CredentialCache {
     return apiCalls.sum();
   }
 
-  /** Whether the cache's thread has ended (for tests). */
-  boolean terminated(long millis) throws InterruptedException {
-    return executor.awaitTermination(millis, TimeUnit.MILLISECONDS);
-  }
-
   /** Fresh: more than the refresh margin (at most half the lifetime) remains. */
   private boolean fresh(Minted m, Instant now) {
     Duration half = m.lifetime().dividedBy(2);
@@ -342,10 +338,5 @@ final class CredentialCache {
 
   private static boolean usable(Minted m, Instant now) {
     return now.isBefore(m.expireTime().minus(USABLE_UNTIL_BEFORE_EXPIRY));
-  }
-
-  @Override
-  public String toString() {
-    return "CredentialCache[" + name + ", " + mode + "]";
   }
 }

@@ -178,20 +178,23 @@ final class DatabricksCalls implements AutoCloseable {
     return true;
   }
 
-  /** Status and error code only: SDK messages for unreadable answers may quote the body. */
+  /**
+   * Status and error code only: SDK messages for unreadable answers may quote the body. The SDK
+   * reports a read timeout as HTTP 523 IO_ERROR; it is named as what it is.
+   */
   private String describe(Throwable t) {
+    for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
+      if (c instanceof java.net.SocketTimeoutException
+          || c instanceof org.apache.http.conn.ConnectTimeoutException) {
+        return "no answer within " + timeout.toMillis() + " ms";
+      }
+    }
     if (t instanceof DatabricksError e) {
       String code = e.getErrorCode() == null ? "" : " " + e.getErrorCode();
       return "HTTP " + e.getStatusCode() + code;
     }
     if (t instanceof Unreadable u) {
       return "unreadable answer (" + u.getMessage() + ")";
-    }
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof java.net.SocketTimeoutException
-          || c instanceof org.apache.http.conn.ConnectTimeoutException) {
-        return "no answer within " + timeout.toMillis() + " ms";
-      }
     }
     return "unreadable answer or transport failure (" + t.getClass().getSimpleName() + ")";
   }

@@ -145,7 +145,8 @@ public final class LakebaseAsyncPool implements AutoCloseable {
   /**
    * Stops accepting work; completes queued stages with {@link LakebaseClosedException}; lets
    * running work finish for up to {@code closeGrace}, then completes its stages the same way,
-   * interrupts it, cancels its query on the server and closes the pool (which closes the connections it holds). No thread of this
+   * interrupts it, cancels its query on the server and closes the pool (which closes the
+   * connections it holds). No thread of this
    * pool is left running. Idempotent.
    */
   @Override

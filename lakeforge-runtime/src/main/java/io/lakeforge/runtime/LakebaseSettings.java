@@ -36,42 +36,54 @@ public final class LakebaseSettings {
   public static final Setting<String> HOST = text("host", List.of("PGHOST"), null,
       "Endpoint host; unset to read it from the endpoint (status.hosts.host) through the API.",
       "a host name or IP address", h -> !h.contains("/") && !h.contains("?") && !h.contains(" "));
+  /** Setting {@code PORT}; see its {@link Setting#description()}. */
   public static final Setting<Integer> PORT = integer("port", List.of("PGPORT"), 5432,
       "PostgreSQL port.", 1, 65535);
+  /** Setting {@code DATABASE}; see its {@link Setting#description()}. */
   public static final Setting<String> DATABASE = text("database", List.of("PGDATABASE"),
       "databricks_postgres", "Database name; passed as a connection property, never into the URL.",
       "a database name", d -> true);
+  /** Setting {@code USER}; see its {@link Setting#description()}. */
   public static final Setting<String> USER = text("user", List.of("PGUSER", "DATABRICKS_CLIENT_ID"),
       null, "PostgreSQL role; unset for the current Databricks identity (SCIM Me).",
       "a PostgreSQL role name", u -> true);
+  /** Setting {@code ENDPOINT}; see its {@link Setting#description()}. */
   public static final Setting<String> ENDPOINT = text("endpoint", List.of("LAKEBASE_ENDPOINT"),
       null, "Endpoint resource path, for LakebasePool, LakebaseAsyncPool and LakebaseDataSource.",
       "an endpoint path projects/<project>/branches/<branch>/endpoints/<endpoint>, e.g."
           + " projects/lakeforge-main/branches/dev/endpoints/primary",
       LakebaseSettings::isEndpointPath);
+  /** Setting {@code PROJECT}; see its {@link Setting#description()}. */
   public static final Setting<String> PROJECT = text("projectOverride", List.of("LAKEBASE_PROJECT"),
       null, "Project id that replaces the one compiled into Branches handles.",
       "a project id as the API returns it (letters, digits, '-', '_', '.', '~')",
       LakebaseSettings::isSegment);
+  /** Setting {@code SSL_MODE}; see its {@link Setting#description()}. */
   public static final Setting<String> SSL_MODE = text("sslMode", List.of("PGSSLMODE"),
       "verify-full", "PostgreSQL sslmode; verify-full checks the certificate and the host name.",
       "verify-full (the default), verify-ca, or for loopback hosts require, prefer, allow or"
           + " disable", SSL_MODES::contains);
+  /** Setting {@code SSL_ROOT_CERT}; see its {@link Setting#description()}. */
   public static final Setting<Path> SSL_ROOT_CERT = setting("sslRootCert", List.of("PGSSLROOTCERT"),
       Path.class, null, "PEM file with the CA certificates to trust instead of the JVM trust store.",
       "the path of a PEM file", Path::of, p -> null);
+  /** Setting {@code ALLOW_UNVERIFIED_TLS}; see its {@link Setting#description()}. */
   public static final Setting<Boolean> ALLOW_UNVERIFIED_TLS = bool("allowUnverifiedTls",
       List.of("LAKEBASE_ALLOW_UNVERIFIED_TLS"), false,
       "Allows sslmode disable, allow, prefer or require for a host that is not loopback.");
+  /** Setting {@code APPLICATION_NAME}; see its {@link Setting#description()}. */
   public static final Setting<String> APPLICATION_NAME = text("applicationName",
       List.of("PGAPPNAME"), "lakeforge", "application_name of every session.",
       "up to 63 characters", a -> a.length() <= 63);
+  /** Setting {@code STATEMENT_TIMEOUT}; see its {@link Setting#description()}. */
   public static final Setting<Duration> STATEMENT_TIMEOUT = duration("statementTimeout",
       "LAKEBASE_STATEMENT_TIMEOUT", Duration.ZERO,
       "statement_timeout of every session; 0 leaves the server's default.", false);
+  /** Setting {@code IDLE_IN_TRANSACTION_TIMEOUT}; see its {@link Setting#description()}. */
   public static final Setting<Duration> IDLE_IN_TRANSACTION_TIMEOUT = duration(
       "idleInTransactionTimeout", "LAKEBASE_IDLE_IN_TRANSACTION_SESSION_TIMEOUT", Duration.ZERO,
       "idle_in_transaction_session_timeout of every session; 0 leaves the server's default.", false);
+  /** Setting {@code JDBC_PROPERTIES}; see its {@link Setting#description()}. */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public static final Setting<Map<String, String>> JDBC_PROPERTIES = (Setting) setting(
       "jdbcProperties", List.of("LAKEBASE_JDBC_PROPERTIES"), Map.class, Map.of(),
@@ -79,58 +91,76 @@ public final class LakebaseSettings {
       "comma-separated name=value pairs, none of them a property LakeForge sets itself ("
           + "user, password, ssl*, timeouts, host, port, database, readOnly, options)",
       LakebaseSettings::properties, LakebaseSettings::reservedProperty);
+  /** Setting {@code READ_ONLY}; see its {@link Setting#description()}. */
   public static final Setting<Boolean> READ_ONLY = bool("readOnly", List.of("LAKEBASE_READ_ONLY"),
       false, "Hands out read-only connections; set for read-only endpoints automatically.");
+  /** Setting {@code MIN_SIZE}; see its {@link Setting#description()}. */
   public static final Setting<Integer> MIN_SIZE = integer("minSize",
       List.of("LAKEBASE_POOL_MIN_SIZE"), 0, "Connections the pool keeps open when idle.", 0,
       Integer.MAX_VALUE);
+  /** Setting {@code MAX_SIZE}; see its {@link Setting#description()}. */
   public static final Setting<Integer> MAX_SIZE = integer("maxSize",
       List.of("LAKEBASE_POOL_MAX_SIZE"), 10, "Most connections the pool opens.", 1,
       Integer.MAX_VALUE);
+  /** Setting {@code ACQUISITION_TIMEOUT}; see its {@link Setting#description()}. */
   public static final Setting<Duration> ACQUISITION_TIMEOUT = duration("acquisitionTimeout",
       "LAKEBASE_ACQUISITION_TIMEOUT", Duration.ofSeconds(30),
       "Budget of one getConnection(): waiting, credential, login and validation.", true);
+  /** Setting {@code MAX_WAITING}; see its {@link Setting#description()}. */
   public static final Setting<Integer> MAX_WAITING = integer("maxWaiting",
       List.of("LAKEBASE_POOL_MAX_WAITING"), 100,
       "Callers allowed to wait at once; one more fails at once.", 0, Integer.MAX_VALUE);
+  /** Setting {@code MAX_LIFETIME}; see its {@link Setting#description()}. */
   public static final Setting<Duration> MAX_LIFETIME = duration("maxLifetime",
       "LAKEBASE_MAX_LIFETIME", Duration.ofSeconds(3600),
       "Age at which a physical connection is replaced.", true);
+  /** Setting {@code MAX_IDLE}; see its {@link Setting#description()}. */
   public static final Setting<Duration> MAX_IDLE = duration("maxIdle", "LAKEBASE_MAX_IDLE",
       Duration.ofSeconds(600), "Idle time after which a connection above minSize is closed.", true);
+  /** Setting {@code IDLE_VALIDATION}; see its {@link Setting#description()}. */
   public static final Setting<Duration> IDLE_VALIDATION = duration("idleValidation",
       "LAKEBASE_IDLE_VALIDATION", Duration.ofSeconds(30),
       "Idle time after which a connection is validated before it is lent out.", false);
+  /** Setting {@code VALIDATION_TIMEOUT}; see its {@link Setting#description()}. */
   public static final Setting<Duration> VALIDATION_TIMEOUT = duration("validationTimeout",
       "LAKEBASE_VALIDATION_TIMEOUT", Duration.ofSeconds(5),
       "Bound of one validation (isValid), at most the acquisition timeout; whole seconds.", true);
+  /** Setting {@code CONNECT_TIMEOUT}; see its {@link Setting#description()}. */
   public static final Setting<Duration> CONNECT_TIMEOUT = duration("connectTimeout",
       "PGCONNECT_TIMEOUT", Duration.ofSeconds(10),
       "Bound of the TCP connect of a new connection, at most what remains of the budget.", true);
+  /** Setting {@code SOCKET_TIMEOUT}; see its {@link Setting#description()}. */
   public static final Setting<Duration> SOCKET_TIMEOUT = duration("socketTimeout",
       "LAKEBASE_SOCKET_TIMEOUT", Duration.ZERO,
       "Read timeout of a borrowed connection (0: none; logins are always bounded by the budget).",
       false);
+  /** Setting {@code CREDENTIAL_MODE}; see its {@link Setting#description()}. */
   public static final Setting<CredentialMode> CREDENTIAL_MODE = setting("credentialMode",
       List.of("LAKEBASE_CREDENTIAL_MODE"), CredentialMode.class, CredentialMode.CACHED,
       "One cached credential per endpoint and identity, or one per physical connection.",
       "CACHED or PER_CONNECTION",
       s -> CredentialMode.valueOf(s.toUpperCase(Locale.ROOT).replace('-', '_')), m -> null);
+  /** Setting {@code REFRESH_MARGIN}; see its {@link Setting#description()}. */
   public static final Setting<Duration> REFRESH_MARGIN = duration("refreshMargin",
       "LAKEBASE_REFRESH_MARGIN", Duration.ofMinutes(5),
       "Remaining validity at which a cached credential is refreshed in the background (at most"
           + " half its lifetime).", false);
+  /** Setting {@code API_TIMEOUT}; see its {@link Setting#description()}. */
   public static final Setting<Duration> API_TIMEOUT = duration("apiTimeout",
       "LAKEBASE_API_TIMEOUT", Duration.ofSeconds(10),
       "Connect and read timeout of one Databricks API call (LakeForge's own HTTP client).", true);
+  /** Setting {@code API_ATTEMPTS}; see its {@link Setting#description()}. */
   public static final Setting<Integer> API_ATTEMPTS = integer("apiAttempts",
       List.of("LAKEBASE_API_ATTEMPTS"), 4, "Attempts per Databricks API request, the first included.",
       1, 20);
+  /** Setting {@code API_BACKOFF}; see its {@link Setting#description()}. */
   public static final Setting<Duration> API_BACKOFF = duration("apiBackoff",
       "LAKEBASE_API_BACKOFF", Duration.ofMillis(200),
       "First retry delay of an API call, doubled per attempt with jitter (at most 5 s).", false);
+  /** Setting {@code POOL_METRICS}; see its {@link Setting#description()}. */
   public static final Setting<Boolean> POOL_METRICS = bool("poolMetrics",
       List.of("LAKEBASE_POOL_METRICS"), true, "Agroal metrics behind LakebasePoolStats.");
+  /** Setting {@code CLOSE_GRACE}; see its {@link Setting#description()}. */
   public static final Setting<Duration> CLOSE_GRACE = duration("closeGrace",
       "LAKEBASE_CLOSE_GRACE", Duration.ZERO,
       "How long close() waits for borrowed connections and running async work (0: no wait).",

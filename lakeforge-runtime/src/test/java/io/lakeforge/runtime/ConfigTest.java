@@ -106,6 +106,63 @@ class ConfigTest {
   }
 
   @Test
+  void durationsReadUnitsAndIso8601() {
+    assertEquals(Duration.ofMillis(500), LakebaseSettings.parseDuration("500ms"));
+    assertEquals(Duration.ofSeconds(30), LakebaseSettings.parseDuration("30s"));
+    assertEquals(Duration.ofSeconds(30), LakebaseSettings.parseDuration("30"));
+    assertEquals(Duration.ofMinutes(5), LakebaseSettings.parseDuration("5m"));
+    assertEquals(Duration.ofHours(2), LakebaseSettings.parseDuration("2h"));
+    assertEquals(Duration.ofSeconds(90), LakebaseSettings.parseDuration("PT90S"));
+    assertEquals(Duration.ofSeconds(90), LakebaseSettings.parseDuration("pt90s"));
+    assertThrows(IllegalArgumentException.class, () -> LakebaseSettings.parseDuration("soon"));
+    LakebaseConfig c = LakebaseConfig.fromEnvironment(Map.of("LAKEBASE_ACQUISITION_TIMEOUT", "2500ms",
+        "PGSSLROOTCERT", "/etc/ssl/certs/ca-certificates.crt"));
+    assertEquals(Duration.ofMillis(2500), c.acquisitionTimeout());
+    assertEquals(java.nio.file.Path.of("/etc/ssl/certs/ca-certificates.crt"), c.sslRootCert());
+  }
+
+  @Test
+  void everySettingIsDeclaredOnceWithWhatAFrontEndNeeds() {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (Setting<?> s : LakebaseSettings.all()) {
+      assertTrue(names.add(s.name()), "declared once: " + s.name());
+      assertTrue(!s.description().isBlank() && !s.expectation().isBlank(), s.name());
+      assertTrue(s.toString().contains(s.name()), s.toString());
+      assertTrue(!s.environmentVariables().isEmpty(), s.name() + " has an environment variable");
+      assertTrue(s.toString().contains(s.environmentVariables().get(0)), s.toString());
+    }
+    assertEquals(31, names.size());
+  }
+
+  @Test
+  void aSettingParsesAndChecksOnItsOwn() {
+    assertEquals(6543, LakebaseSettings.PORT.parse("port", "6543"));
+    LakebaseConfigException e = assertThrows(LakebaseConfigException.class,
+        () -> LakebaseSettings.PORT.parse("server.port", "70000"));
+    assertEquals("server.port", e.variable());
+    assertTrue(e.getMessage().endsWith("or unset it for the default (5432)."), e.getMessage());
+    LakebaseConfigException host = assertThrows(LakebaseConfigException.class,
+        () -> LakebaseConfig.fromEnvironment(Map.of("PGHOST", "db/../x")));
+    assertTrue(host.getMessage().endsWith("or unset it."), host.getMessage());
+  }
+
+  @Test
+  void minSizeMayEqualMaxSize() {
+    assertEquals(3, LakebaseConfig.builder().minSize(3).maxSize(3).build().minSize());
+  }
+
+  @Test
+  void toStringShowsWhatDiffersFromTheDefaultsAndEqualityFollowsTheValues() {
+    LakebaseConfig a = LakebaseConfig.builder().maxSize(20).port(5432).build();
+    assertEquals("LakebaseConfig{maxSize=20}", a.toString());
+    LakebaseConfig b = LakebaseConfig.builder().maxSize(20).port(5432).build();
+    assertEquals(a, b);
+    assertEquals(a.hashCode(), b.hashCode());
+    assertTrue(!a.equals(LakebaseConfig.builder().maxSize(21).build()));
+    assertTrue(!a.equals("LakebaseConfig{maxSize=20}"));
+  }
+
+  @Test
   void toBuilderOverridesOnlyWhatItSets() {
     LakebaseConfig env = LakebaseConfig.fromEnvironment(Map.of("PGDATABASE", "app"));
     LakebaseConfig c = env.toBuilder().maxSize(20).build();

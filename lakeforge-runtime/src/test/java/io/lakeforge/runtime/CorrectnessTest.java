@@ -73,6 +73,15 @@ class CorrectnessTest {
   }
 
   @Test
+  void anEndpointTheApiDoesNotKnowFailsWithoutRetries() {
+    emulator.missingEndpoint(TestLakebase.ENDPOINT);
+    LakebaseException e = assertThrows(LakebaseException.class, () -> LakebasePool.create(
+        env.config().host(null).build(), env.client()));
+    assertTrue(e.getMessage().contains("HTTP 404 NOT_FOUND"), e.getMessage());
+    assertEquals(1, emulator.endpointCalls(), "a 404 is not retried");
+  }
+
+  @Test
   void aDatabaseNameWithAQuestionMarkIsANameNotUrlParameters() throws SQLException {
     String odd = "odd?sslmode=disable&user=postgres";
     try (Connection c = env.superuser().getConnection(); Statement s = c.createStatement()) {
