@@ -126,9 +126,10 @@ class LivenessTest {
     Set<String> before = lakeforgeThreads();
     WorkspaceClient application = env.client();
     emulator.hang(true);
+    // 20 attempts of 500 ms: the request outlasts every caller's 1 s budget.
     LakebasePool pool = closeLater(LakebasePool.create(env.config()
         .acquisitionTimeout(Duration.ofSeconds(1)).apiTimeout(Duration.ofMillis(500))
-        .apiAttempts(4).build(), application));
+        .apiAttempts(20).build(), application));
     for (int i = 0; i < 6; i++) {
       long start = System.nanoTime();
       SQLException e = assertThrows(SQLException.class, pool::getConnection);
