@@ -19,7 +19,7 @@ class ConfigTest {
     LakebaseConfig c = LakebaseConfig.fromEnvironment(Map.of());
     assertEquals(5432, c.port());
     assertEquals("databricks_postgres", c.database());
-    assertEquals("require", c.sslMode());
+    assertEquals("verify-full", c.sslMode());
     assertEquals(0, c.minSize());
     assertEquals(10, c.maxSize());
     assertEquals(Duration.ofSeconds(30), c.acquisitionTimeout());
@@ -58,11 +58,15 @@ class ConfigTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "PGPORT|abc|Set PGPORT to a number from 1 to 65535",
-      "PGPORT|70000|Set it to a number from 1 to 65535",
-      "PGSSLMODE|sometimes|Set PGSSLMODE to require",
-      "LAKEBASE_ENDPOINT|projects/p/branches/b|Set LAKEBASE_ENDPOINT to projects/<project>/branches/<branch>/endpoints/<endpoint>",
-      "LAKEBASE_ENDPOINT|projects/P/branches/b/endpoints/e|Set LAKEBASE_ENDPOINT to",
-      "LAKEBASE_PROJECT|Other_Project|Set LAKEBASE_PROJECT to 1-63 characters"})
+      "PGPORT|70000|Set PGPORT to a number from 1 to 65535",
+      "PGSSLMODE|sometimes|Set PGSSLMODE to verify-full (the default)",
+      "LAKEBASE_ENDPOINT|projects/p/branches/b|Set LAKEBASE_ENDPOINT to an endpoint path projects/<project>/branches/<branch>/endpoints/<endpoint>",
+      "LAKEBASE_ENDPOINT|projects/p/branches/b/endpoints/e?sslmode=disable|Set LAKEBASE_ENDPOINT to",
+      "LAKEBASE_ENDPOINT|projects/p/branches/../endpoints/e|Set LAKEBASE_ENDPOINT to",
+      "LAKEBASE_PROJECT|other project|Set LAKEBASE_PROJECT to a project id",
+      "LAKEBASE_ACQUISITION_TIMEOUT|-5s|Set LAKEBASE_ACQUISITION_TIMEOUT to a positive duration",
+      "LAKEBASE_REFRESH_MARGIN|-PT5M|Set LAKEBASE_REFRESH_MARGIN to a zero or positive duration",
+      "LAKEBASE_JDBC_PROPERTIES|sslmode=disable|Set LAKEBASE_JDBC_PROPERTIES to comma-separated"})
   void malformedValueNamesTheVariableAndTheFix(String variable, String value, String fix) {
     LakebaseConfigException e = assertThrows(LakebaseConfigException.class,
         () -> LakebaseConfig.fromEnvironment(Map.of(variable, value)));
@@ -87,6 +91,75 @@ class ConfigTest {
         () -> LakebaseConfig.builder().maxSize(0).build()).variable());
     assertEquals("apiAttempts", assertThrows(LakebaseConfigException.class,
         () -> LakebaseConfig.builder().apiAttempts(0).build()).variable());
+  }
+
+  @Test
+  void negativeDurationsAreRefusedByTheBuilder() {
+    LakebaseConfigException e = assertThrows(LakebaseConfigException.class,
+        () -> LakebaseConfig.builder().refreshMargin(Duration.ofSeconds(-1)).build());
+    assertEquals("refreshMargin", e.variable());
+    assertTrue(e.getMessage().contains("a zero or positive duration"), e.getMessage());
+    assertEquals("acquisitionTimeout", assertThrows(LakebaseConfigException.class,
+        () -> LakebaseConfig.builder().acquisitionTimeout(Duration.ZERO).build()).variable());
+    assertEquals("apiBackoff", assertThrows(LakebaseConfigException.class,
+        () -> LakebaseConfig.builder().apiBackoff(Duration.ofMillis(-1)).build()).variable());
+  }
+
+  @Test
+  void durationsReadUnitsAndIso8601() {
+    assertEquals(Duration.ofMillis(500), LakebaseSettings.parseDuration("500ms"));
+    assertEquals(Duration.ofSeconds(30), LakebaseSettings.parseDuration("30s"));
+    assertEquals(Duration.ofSeconds(30), LakebaseSettings.parseDuration("30"));
+    assertEquals(Duration.ofMinutes(5), LakebaseSettings.parseDuration("5m"));
+    assertEquals(Duration.ofHours(2), LakebaseSettings.parseDuration("2h"));
+    assertEquals(Duration.ofSeconds(90), LakebaseSettings.parseDuration("PT90S"));
+    assertEquals(Duration.ofSeconds(90), LakebaseSettings.parseDuration("pt90s"));
+    assertThrows(IllegalArgumentException.class, () -> LakebaseSettings.parseDuration("soon"));
+    LakebaseConfig c = LakebaseConfig.fromEnvironment(Map.of("LAKEBASE_ACQUISITION_TIMEOUT", "2500ms",
+        "PGSSLROOTCERT", "/etc/ssl/certs/ca-certificates.crt"));
+    assertEquals(Duration.ofMillis(2500), c.acquisitionTimeout());
+    assertEquals(java.nio.file.Path.of("/etc/ssl/certs/ca-certificates.crt"), c.sslRootCert());
+  }
+
+  @Test
+  void everySettingIsDeclaredOnceWithWhatAFrontEndNeeds() {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (Setting<?> s : LakebaseSettings.all()) {
+      assertTrue(names.add(s.name()), "declared once: " + s.name());
+      assertTrue(!s.description().isBlank() && !s.expectation().isBlank(), s.name());
+      assertTrue(s.toString().contains(s.name()), s.toString());
+      assertTrue(!s.environmentVariables().isEmpty(), s.name() + " has an environment variable");
+      assertTrue(s.toString().contains(s.environmentVariables().get(0)), s.toString());
+    }
+    assertEquals(31, names.size());
+  }
+
+  @Test
+  void aSettingParsesAndChecksOnItsOwn() {
+    assertEquals(6543, LakebaseSettings.PORT.parse("port", "6543"));
+    LakebaseConfigException e = assertThrows(LakebaseConfigException.class,
+        () -> LakebaseSettings.PORT.parse("server.port", "70000"));
+    assertEquals("server.port", e.variable());
+    assertTrue(e.getMessage().endsWith("or unset it for the default (5432)."), e.getMessage());
+    LakebaseConfigException host = assertThrows(LakebaseConfigException.class,
+        () -> LakebaseConfig.fromEnvironment(Map.of("PGHOST", "db/../x")));
+    assertTrue(host.getMessage().endsWith("or unset it."), host.getMessage());
+  }
+
+  @Test
+  void minSizeMayEqualMaxSize() {
+    assertEquals(3, LakebaseConfig.builder().minSize(3).maxSize(3).build().minSize());
+  }
+
+  @Test
+  void toStringShowsWhatDiffersFromTheDefaultsAndEqualityFollowsTheValues() {
+    LakebaseConfig a = LakebaseConfig.builder().maxSize(20).port(5432).build();
+    assertEquals("LakebaseConfig{maxSize=20}", a.toString());
+    LakebaseConfig b = LakebaseConfig.builder().maxSize(20).port(5432).build();
+    assertEquals(a, b);
+    assertEquals(a.hashCode(), b.hashCode());
+    assertTrue(!a.equals(LakebaseConfig.builder().maxSize(21).build()));
+    assertTrue(!a.equals("LakebaseConfig{maxSize=20}"));
   }
 
   @Test

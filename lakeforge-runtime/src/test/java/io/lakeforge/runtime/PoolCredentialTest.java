@@ -56,6 +56,15 @@ class PoolCredentialTest {
     return pool;
   }
 
+  /** Waits up to 10 s for a background effect; fails with {@code what} otherwise. */
+  static void awaitTrue(java.util.function.BooleanSupplier condition, String what)
+      throws InterruptedException {
+    for (int i = 0; i < 500 && !condition.getAsBoolean(); i++) {
+      Thread.sleep(20);
+    }
+    assertTrue(condition.getAsBoolean(), what);
+  }
+
   private static String currentUser(Connection c) throws SQLException {
     try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("select current_user")) {
       r.next();
@@ -125,7 +134,7 @@ class PoolCredentialTest {
     try (Connection third = pool.getConnection()) {
       assertEquals(TestLakebase.ROLE, currentUser(third));
     }
-    assertEquals(2, emulator.credentialCalls(), "refreshed before expiry");
+    awaitTrue(() -> emulator.credentialCalls() == 2, "refreshed in the background before expiry");
     assertEquals(0, emulator.rotations(), "the old credential had not expired yet");
     first.close();
     second.close();
@@ -157,6 +166,39 @@ class PoolCredentialTest {
     assertEquals(4, emulator.credentialCalls());
     assertEquals(4, pool.stats().credentialApiCalls());
     assertEquals(0, pool.stats().credentialFailures());
+  }
+
+  @Test
+  void retriesBackOffExponentially() throws SQLException {
+    emulator.failNext(STATUS_429, STATUS_429, STATUS_429);
+    // Full jitter between half and all of 300, 600 and 1200 ms: at least 1,050 ms in all.
+    LakebaseDataSource source = LakebaseDataSource.create(env.config().apiAttempts(4)
+        .apiBackoff(Duration.ofMillis(300)).build(), env.client());
+    open.add(source);
+    long start = System.nanoTime();
+    source.getConnection().close();
+    long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertTrue(took >= 1_050, "backed off for " + took + " ms");
+    assertEquals(4, emulator.credentialCalls());
+  }
+
+  @Test
+  void callsThatNeverAnswerAreReportedAsTimeouts() {
+    emulator.failNext(TIMEOUT, TIMEOUT);
+    emulator.timeoutDelay(Duration.ofSeconds(3));
+    LakebaseDataSource source = LakebaseDataSource.create(env.config().apiAttempts(2)
+        .apiTimeout(Duration.ofMillis(500)).build(), env.client());
+    open.add(source);
+    SQLException e = assertThrows(SQLException.class, source::getConnection);
+    assertTrue(e.getMessage().contains("after 2 attempts (last: no answer within 500 ms)"),
+        e.getMessage());
+  }
+
+  @Test
+  void aNewPoolHasItsFirstCredentialBeforeCreateReturns() {
+    emulator.latency(Duration.ofMillis(300));
+    LakebasePool pool = pool(env.config());
+    assertEquals(1, pool.stats().credentialRefreshes(), "fetched at start, ready for a burst");
   }
 
   @Test
@@ -193,6 +235,11 @@ class PoolCredentialTest {
       assertEquals(TestLakebase.ROLE, currentUser(second));
       assertEquals(TestLakebase.ROLE, currentUser(third));
     }
+    awaitTrue(() -> pool.stats().credentialFailures() == 1, "one failed background refresh");
+    try (Connection fourth = pool.getConnection()) {
+      assertEquals(TestLakebase.ROLE, currentUser(fourth), "still the cached credential");
+    }
+    Thread.sleep(300);
     assertEquals(1, pool.stats().credentialFailures(), "one failed refresh, then a pause");
     assertEquals(3, emulator.credentialCalls(), "1 mint + 2 attempts of the failed refresh");
     first.close();
