@@ -65,9 +65,10 @@ class AsyncLifecycleTest {
       return "finished";
     }).toCompletableFuture();
     assertTrue(running.await(10, TimeUnit.SECONDS));
-    for (int i = 0; i < 100 && sleeping(env.superuser()) == 0; i++) {
-      Thread.sleep(20); // until the query runs on the server
+    for (int i = 0; i < 500 && sleeping(env.superuser()) == 0; i++) {
+      Thread.sleep(20); // until the query runs on the server (slow on a loaded machine)
     }
+    assertEquals(1, sleeping(env.superuser()), "the running work's query reached the server");
     List<CompletableFuture<String>> queued = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       queued.add(pool.withConnection(c -> "ran").toCompletableFuture());
