@@ -3,7 +3,6 @@ package io.lakeforge.bench;
 import com.databricks.sdk.WorkspaceClient;
 import com.databricks.sdk.core.DatabricksConfig;
 import io.agroal.api.AgroalDataSource;
-import io.agroal.api.security.SimplePassword;
 import io.lakeforge.runtime.LakebaseConfig;
 import io.lakeforge.runtime.internal.AgroalPools;
 import io.lakeforge.testing.TestLakebase;
@@ -69,8 +68,27 @@ final class BenchEnv {
 
   /** The baseline: Agroal with LakebasePool's exact settings, and a static password. */
   static AgroalDataSource staticAgroal(LakebaseConfig config) throws SQLException {
-    return AgroalDataSource.from(AgroalPools.configuration(config, "127.0.0.1", STATIC_ROLE,
-        new SimplePassword(System.getProperty("bench.staticPassword")), null));
+    return AgroalDataSource.from(AgroalPools.staticPassword(config, "127.0.0.1", port(), STATIC_ROLE,
+        System.getProperty("bench.staticPassword")));
+  }
+
+  /** The second baseline: HikariCP with the same size, timeouts and connection properties. */
+  static com.zaxxer.hikari.HikariDataSource staticHikari(LakebaseConfig config) {
+    com.zaxxer.hikari.HikariConfig h = new com.zaxxer.hikari.HikariConfig();
+    h.setPoolName("hikari-static");
+    h.setJdbcUrl(io.lakeforge.runtime.internal.ConnectionSettings.URL);
+    java.util.Properties props = io.lakeforge.runtime.internal.ConnectionSettings.jdbc(
+        config, "127.0.0.1", port(), STATIC_ROLE);
+    props.remove("user");
+    h.setDataSourceProperties(props);
+    h.setUsername(STATIC_ROLE);
+    h.setPassword(System.getProperty("bench.staticPassword"));
+    h.setMaximumPoolSize(config.maxSize());
+    h.setMinimumIdle(config.minSize());
+    h.setConnectionTimeout(config.acquisitionTimeout().toMillis());
+    h.setMaxLifetime(config.maxLifetime().toMillis());
+    h.setIdleTimeout(config.maxIdle().toMillis());
+    return new com.zaxxer.hikari.HikariDataSource(h);
   }
 
   static double median(double[] values) {

@@ -41,30 +41,36 @@ final class Interleaved {
   static String run() throws Exception {
     LakebasePool lakeforge = LakebasePool.create(BenchEnv.config().build(), BenchEnv.client());
     AgroalDataSource agroal = BenchEnv.staticAgroal(BenchEnv.config().build());
+    com.zaxxer.hikari.HikariDataSource hikari = BenchEnv.staticHikari(BenchEnv.config().build());
     Op lfJdbc = () -> select1(lakeforge);
     Op baseJdbc = () -> select1(agroal);
+    Op hikariJdbc = () -> select1(hikari);
     Op lfJooq = () -> lakeforge.dsl().selectOne().fetchOne(0, Integer.class);
     StringBuilder out = new StringBuilder();
     out.append("### Hot path and jOOQ cost, paired interleaved harness (").append(PAIRS)
         .append(" pairs of ").append(BLOCK.toMillis()).append(" ms blocks, same JVM)\n\n");
     out.append(BenchMain.row(List.of("threads", "LakeForge pool / Agroal static password (raw JDBC)",
+        "LakeForge pool / HikariCP static password (raw JDBC)",
         "LakeForge ops/s", "baseline ops/s", "LakeForge jOOQ / raw JDBC (same pool)",
         "pgbench -M prepared, same clients (tps)", "LakeForge JDBC / pgbench")));
-    out.append(BenchMain.row(List.of("---", "---", "---", "---", "---", "---", "---")));
+    out.append(BenchMain.row(List.of("---", "---", "---", "---", "---", "---", "---", "---")));
     for (int threads : new int[] {1, 8}) {
       warm(lfJdbc, baseJdbc, lfJooq, threads);
+      warm(hikariJdbc, hikariJdbc, hikariJdbc, threads);
       Ratio hot = compare(lfJdbc, baseJdbc, threads);
+      Ratio vsHikari = compare(lfJdbc, hikariJdbc, threads);
       Ratio jooq = compare(lfJooq, lfJdbc, threads);
       double seconds = PAIRS * BLOCK.toMillis() / 1000.0;
       double lfRate = hot.candidateOps() / seconds;
       double pgbench = HotPath.pgbench(threads);
-      out.append(BenchMain.row(List.of(Integer.toString(threads), hot.cell(),
+      out.append(BenchMain.row(List.of(Integer.toString(threads), hot.cell(), vsHikari.cell(),
           String.format("%.0f", lfRate), String.format("%.0f", hot.baselineOps() / seconds),
           jooq.cell(), pgbench > 0 ? String.format("%.0f", pgbench) : "pgbench not found",
           pgbench > 0 ? String.format("%.2f", lfRate / pgbench) : "")));
     }
     lakeforge.close();
     agroal.close();
+    hikari.close();
     return out.append('\n').toString();
   }
 

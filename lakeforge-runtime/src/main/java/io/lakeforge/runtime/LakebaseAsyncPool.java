@@ -3,16 +3,22 @@ package io.lakeforge.runtime;
 import com.databricks.sdk.WorkspaceClient;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.jooq.DSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link LakebasePool} behind a {@link CompletionStage} API. Work runs on a dedicated executor
@@ -25,12 +31,25 @@ import org.jooq.DSLContext;
  *       .thenAccept(System.out::println);
  * }
  * }</pre>
+ *
+ * <p>Every stage completes: with the work's result, with whatever it threw ({@link Error}s
+ * included), with {@link PoolExhaustedException}, or with {@link LakebaseClosedException} when
+ * it was submitted after {@link #close()} or was still pending when {@code close()} ran.
+ * Cancelling a stage skips its work if it has not started, and otherwise interrupts it, cancels
+ * its query on the server and aborts the connection it borrowed.
  */
 public final class LakebaseAsyncPool implements AutoCloseable {
+
+  @FunctionalInterface
+  private interface Work<T> {
+    T run(Task<T> task) throws Exception;
+  }
 
   private final LakebasePool pool;
   private final ThreadPoolExecutor executor;
   private final DSLContext dsl;
+  private final Set<Task<?>> tasks = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
 
   /** Wraps a pool; closing this closes the pool. */
   public LakebaseAsyncPool(LakebasePool pool) {
@@ -59,36 +78,17 @@ public final class LakebaseAsyncPool implements AutoCloseable {
 
   /** Runs work with a borrowed connection, returned when the work ends. */
   public <T> CompletionStage<T> withConnection(SqlFunction<? super Connection, ? extends T> work) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    try {
-      executor.execute(() -> {
-        try (Connection c = pool.getConnection()) {
-          result.complete(work.apply(c));
-        } catch (SQLException | RuntimeException e) {
-          result.completeExceptionally(e);
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      result.completeExceptionally(exhausted());
-    }
-    return result;
+    return submit(task -> {
+      try (Connection c = pool.getConnection()) {
+        task.borrowed(c);
+        return work.apply(c);
+      }
+    });
   }
 
   /** Runs jOOQ work; each query borrows a connection for its own duration. */
   public <T> CompletionStage<T> withDsl(Function<? super DSLContext, ? extends T> work) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    try {
-      executor.execute(() -> {
-        try {
-          result.complete(work.apply(pool.dsl()));
-        } catch (RuntimeException e) {
-          result.completeExceptionally(e);
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      result.completeExceptionally(exhausted());
-    }
-    return result;
+    return submit(task -> work.apply(pool.dsl()));
   }
 
   /** A jOOQ context whose {@code fetchAsync()} and {@code executeAsync()} run on this executor. */
@@ -101,11 +101,34 @@ public final class LakebaseAsyncPool implements AutoCloseable {
     return pool;
   }
 
+  private <T> CompletableFuture<T> submit(Work<T> work) {
+    Task<T> task = new Task<>(work);
+    if (closed) {
+      task.stage.completeExceptionally(closedException());
+      return task.stage;
+    }
+    tasks.add(task);
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      tasks.remove(task);
+      task.stage.completeExceptionally(closed ? closedException() : exhausted());
+    }
+    if (closed) {
+      // close() may have drained the queue before this task arrived in it.
+      task.stage.completeExceptionally(closedException());
+    }
+    return task.stage;
+  }
+
   private void execute(Runnable command) {
+    if (closed) {
+      throw new CompletionException(closedException());
+    }
     try {
       executor.execute(command);
     } catch (RejectedExecutionException e) {
-      throw new CompletionException(exhausted());
+      throw new CompletionException(closed ? closedException() : exhausted());
     }
   }
 
@@ -114,16 +137,124 @@ public final class LakebaseAsyncPool implements AutoCloseable {
         + " already queued for a connection (maxWaiting). Raise maxSize or maxWaiting, or shed load.");
   }
 
-  /** Stops accepting work, lets queued work finish for up to the acquisition timeout, closes the pool. */
+  private LakebaseClosedException closedException() {
+    return new LakebaseClosedException(pool.name() + ": the async pool is closed; the work did"
+        + " not run or did not finish.");
+  }
+
+  /**
+   * Stops accepting work; completes queued stages with {@link LakebaseClosedException}; lets
+   * running work finish for up to {@code closeGrace}, then completes its stages the same way,
+   * interrupts it, cancels its query on the server and closes the pool (which closes the connections it holds). No thread of this
+   * pool is left running. Idempotent.
+   */
   @Override
   public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
     executor.shutdown();
+    List<Runnable> queued = new ArrayList<>();
+    executor.getQueue().drainTo(queued);
+    List<Runnable> foreign = new ArrayList<>();
+    for (Runnable r : queued) {
+      if (r instanceof Task<?> t) {
+        t.stage.completeExceptionally(closedException());
+        tasks.remove(t);
+      } else {
+        foreign.add(r);
+      }
+    }
+    long grace = pool.config().get(LakebaseSettings.CLOSE_GRACE).toMillis();
     try {
-      executor.awaitTermination(pool.config().acquisitionTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      if (grace > 0) {
+        executor.awaitTermination(grace, TimeUnit.MILLISECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    for (Task<?> t : tasks) {
+      t.stage.completeExceptionally(closedException());
+      t.stop();
+    }
     executor.shutdownNow();
     pool.close();
+    // jOOQ's own async stages: run against the closed pool, they fail at once with "closed".
+    foreign.forEach(Runnable::run);
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** One unit of work and its stage; cancelling the stage stops the work. */
+  private final class Task<T> implements Runnable {
+    private final Work<T> work;
+    private final CompletableFuture<T> stage = new CompletableFuture<>();
+    private @Nullable Thread runner;
+    private @Nullable Connection connection;
+
+    Task(Work<T> work) {
+      this.work = work;
+      stage.whenComplete((v, e) -> {
+        if (e instanceof CancellationException) {
+          stop();
+        }
+      });
+    }
+
+    synchronized void borrowed(Connection c) {
+      connection = c;
+    }
+
+    synchronized void stop() {
+      if (runner != null) {
+        runner.interrupt();
+      }
+      if (connection != null) {
+        try {
+          // Closing the socket alone leaves the query running on the server until it ends.
+          connection.unwrap(org.postgresql.PGConnection.class).cancelQuery();
+        } catch (SQLException | RuntimeException ignored) {
+          // Aborting below is the fallback.
+        }
+        try {
+          connection.abort(Runnable::run);
+        } catch (SQLException | RuntimeException ignored) {
+          // The connection is going away either way.
+        }
+      }
+    }
+
+    @Override
+    public void run() {
+      try {
+        synchronized (this) {
+          if (stage.isDone()) {
+            return;
+          }
+          runner = Thread.currentThread();
+        }
+        try {
+          stage.complete(work.run(this));
+        } catch (Throwable t) { // Errors too: the stage must complete.
+          stage.completeExceptionally(t);
+          if (t instanceof VirtualMachineError vme) {
+            throw vme;
+          }
+        }
+      } finally {
+        synchronized (this) {
+          runner = null;
+          connection = null;
+          Thread.interrupted(); // a late cancel must not reach the next task on this thread
+        }
+        tasks.remove(this);
+      }
+    }
   }
 }

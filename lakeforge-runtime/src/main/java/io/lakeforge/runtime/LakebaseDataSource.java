@@ -1,18 +1,13 @@
 package io.lakeforge.runtime;
 
 import com.databricks.sdk.WorkspaceClient;
-import io.lakeforge.runtime.internal.CredentialCache;
-import io.lakeforge.runtime.internal.DatabricksCalls;
-import io.lakeforge.runtime.internal.Jdbc;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Clock;
-import java.util.Properties;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
-import org.postgresql.Driver;
 
 /**
  * An unpooled {@link DataSource} that logs in with a Lakebase credential on every
@@ -23,28 +18,27 @@ import org.postgresql.Driver;
  * hikari.setDataSource(LakebaseDataSource.fromEnvironment());
  * }</pre>
  *
- * <p>In {@link CredentialMode#CACHED} mode credentials come from the endpoint's cache; in
- * {@link CredentialMode#PER_CONNECTION} mode each call mints one. A rejected password (SQLSTATE
- * 28P01) is retried once with a fresh credential.
+ * <p>In {@link CredentialMode#CACHED} mode credentials come from the endpoint's shared cache; in
+ * {@link CredentialMode#PER_CONNECTION} mode each call mints one. {@link #getConnection()}
+ * returns or fails within the login timeout ({@link #setLoginTimeout(int)}, else the acquisition
+ * timeout) plus about a second; a rejected password (SQLSTATE 28P01) is retried once with a new
+ * credential, a starting compute within the budget. {@link #close()} releases the credential
+ * cache; connections already handed out belong to the caller.
  */
 public final class LakebaseDataSource implements DataSource, AutoCloseable {
 
-  private static final Driver DRIVER = new Driver();
-
   private final String name;
-  private final String url;
-  private final Properties properties;
+  private final Opener opener;
   private final CredentialCache credentials;
-  private final DatabricksCalls calls;
+  private final long budgetNanos;
   private volatile int loginTimeout;
+  private volatile boolean closed;
 
-  private LakebaseDataSource(String name, String url, Properties properties,
-      CredentialCache credentials, DatabricksCalls calls) {
-    this.name = name;
-    this.url = url;
-    this.properties = properties;
+  private LakebaseDataSource(Target target, LakebaseConfig config, CredentialCache credentials) {
+    this.name = target.name().replace("lakebase[", "lakebase-ds[");
+    this.opener = new Opener(target, config, credentials);
     this.credentials = credentials;
-    this.calls = calls;
+    this.budgetNanos = config.acquisitionTimeout().toNanos();
   }
 
   /** For {@code LAKEBASE_ENDPOINT}, configured from the environment and the SDK's default auth. */
@@ -57,46 +51,30 @@ public final class LakebaseDataSource implements DataSource, AutoCloseable {
   /** For {@link LakebaseConfig#endpoint()}; only its connection settings are used. */
   public static LakebaseDataSource create(LakebaseConfig config, WorkspaceClient client) {
     String endpoint = config.requireEndpoint();
-    DatabricksCalls calls = Lakebase.calls(config, client);
-    try {
-      String host = Lakebase.host(config, calls, endpoint);
-      String user = Lakebase.user(config, calls);
-      String name = LakebasePool.poolName(endpoint).replace("lakebase[", "lakebase-ds[");
-      CredentialCache cache = new CredentialCache(name, endpoint, calls, config.credentialMode(),
-          config.refreshMargin(), Clock.systemUTC());
-      return new LakebaseDataSource(name, Jdbc.url(host, config.port(), config.database()),
-          Jdbc.properties(user, config.sslMode()), cache, calls);
-    } catch (RuntimeException e) {
-      calls.close();
-      throw e;
+    Target target;
+    try (DatabricksCalls lookups = new DatabricksCalls(client, config, Clock.systemUTC())) {
+      target = Target.resolve(config, client, lookups, endpoint, lookups::currentUser);
     }
+    CredentialCache cache = CredentialCache.open(target.key(), target.name(), config,
+        () -> new DatabricksCalls(client, config, Clock.systemUTC()));
+    return new LakebaseDataSource(target, config, cache);
   }
 
+  /**
+   * A new physical connection, logged in with a Lakebase credential.
+   *
+   * @throws SQLException when no connection can be opened within the budget, or after close
+   *     (SQLSTATE 08003)
+   */
   @Override
   public Connection getConnection() throws SQLException {
-    try {
-      return connect();
-    } catch (SQLException e) {
-      if (!Jdbc.isAuthFailure(e)) {
-        throw e;
-      }
-      credentials.invalidate();
-      return connect();
+    if (closed) {
+      throw new SQLException(name + ": the data source is closed.", "08003",
+          new LakebaseClosedException(name + ": closed."));
     }
-  }
-
-  private Connection connect() throws SQLException {
-    Properties p = new Properties();
-    p.putAll(properties);
-    if (loginTimeout > 0) {
-      p.setProperty("loginTimeout", Integer.toString(loginTimeout));
-    }
-    try {
-      p.setProperty("password", credentials.token());
-    } catch (LakebaseCredentialException e) {
-      throw new SQLException(name + ": could not open a connection: " + e.getMessage(), "08001", e);
-    }
-    return DRIVER.connect(url, p);
+    int seconds = loginTimeout;
+    long budget = seconds > 0 ? seconds * 1_000_000_000L : budgetNanos;
+    return opener.open(System.nanoTime() + budget);
   }
 
   /** Credential figures of this data source (pool figures are the external pool's). */
@@ -111,14 +89,21 @@ public final class LakebaseDataSource implements DataSource, AutoCloseable {
         + " call getConnection() without a user and password.");
   }
 
+  /** Releases the credential cache (the last user stops its thread and HTTP connections). */
   @Override
   public void close() {
-    calls.close();
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    credentials.release();
   }
 
   @Override
   public String toString() {
-    return "LakebaseDataSource[" + name + ", url=" + url + "]";
+    return "LakebaseDataSource[" + name + "]";
   }
 
   @Override
@@ -131,6 +116,7 @@ public final class LakebaseDataSource implements DataSource, AutoCloseable {
     // Logging goes through System.Logger.
   }
 
+  /** Budget of one {@link #getConnection()} in seconds; 0 (the default) for acquisitionTimeout. */
   @Override
   public void setLoginTimeout(int seconds) {
     loginTimeout = seconds;

@@ -3,17 +3,14 @@ package io.lakeforge.runtime;
 import com.databricks.sdk.WorkspaceClient;
 import io.agroal.api.AgroalDataSource;
 import io.agroal.api.AgroalDataSourceMetrics;
-import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
 import io.lakeforge.runtime.internal.AgroalPools;
-import io.lakeforge.runtime.internal.CredentialCache;
-import io.lakeforge.runtime.internal.DatabricksCalls;
 import io.lakeforge.runtime.internal.Jdbc;
-import io.lakeforge.runtime.internal.TokenSecurityProvider;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -21,12 +18,12 @@ import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
-import org.jspecify.annotations.Nullable;
 
 /**
  * An Agroal connection pool for one Lakebase endpoint. Every new physical connection logs in with
- * a Lakebase credential from the endpoint's credential cache; pooled connections are reused
- * without touching the Databricks API.
+ * a Lakebase credential from the endpoint's credential cache (shared by every LakeForge object of
+ * the process for the same endpoint and identity); pooled connections are reused without touching
+ * the Databricks API.
  *
  * <pre>{@code
  * try (LakebasePool pool = LakebasePool.fromEnvironment()) {
@@ -34,11 +31,18 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p>On top of Agroal: a bound on waiting callers ({@link LakebaseConfig#maxWaiting()}; one more
- * fails at once with {@link PoolExhaustedException}), and one retry with a fresh credential when
- * PostgreSQL rejects a password (SQLSTATE 28P01). Connections that fail with a fatal SQLSTATE
- * (class 08, 57P0x) are evicted; connections idle for longer than {@link
- * LakebaseConfig#idleValidation()} are validated before they are lent out.
+ * <p><b>Budget.</b> {@link #getConnection()} returns or fails within {@link
+ * LakebaseConfig#acquisitionTimeout()} plus at most about a second (pgjdbc counts its timeouts in
+ * whole seconds): waiting for a free connection, the credential (refreshed in the background
+ * while the cached one is valid), the TCP connect, the login and the validation of an idle
+ * connection all count against it. On top of Agroal: a bound on waiting callers ({@link
+ * LakebaseConfig#maxWaiting()}; one more fails at once with {@link PoolExhaustedException}); on
+ * SQLSTATE 28P01 the rejected credential is dropped and the login retried once with a new one; a
+ * compute that is starting (57P01, 57P03, 08001, 08006) is retried within the budget.
+ *
+ * <p><b>Close.</b> {@link #close()} closes every connection, borrowed ones included (after waiting
+ * up to {@code closeGrace} for them to be returned), stops the pool's thread and releases the
+ * credential cache: the last user of a cache stops its thread and HTTP connections.
  */
 public final class LakebasePool implements DataSource, AutoCloseable {
 
@@ -49,30 +53,36 @@ public final class LakebasePool implements DataSource, AutoCloseable {
   private final LakebaseConfig config;
   private final AgroalDataSource agroal;
   private final CredentialCache credentials;
-  private final @Nullable DatabricksCalls ownedCalls;
+  private final long budgetNanos;
+  /** Read on every borrow: plain fields, not lookups in the configuration's map. */
+  private final boolean poolMetrics;
+  private final int maxWaiting;
+  private final int maxSize;
   /** Callers inside getConnection(), for maxWaiting when Agroal's metrics (and waiter count) are off. */
   private final LongAdder acquiring = new LongAdder();
   private final DSLContext dsl;
+  private volatile boolean closed;
 
-  LakebasePool(String name, LakebaseConfig config, String endpoint, String host, String user,
-      DatabricksCalls calls, boolean ownsCalls) {
-    this.name = name;
-    this.endpoint = endpoint;
+  private LakebasePool(LakebaseConfig config, Target target, CredentialCache credentials) {
+    this.name = target.name();
+    this.endpoint = target.endpoint();
     this.config = config;
-    this.ownedCalls = ownsCalls ? calls : null;
-    this.credentials = new CredentialCache(name, endpoint, calls, config.credentialMode(),
-        config.refreshMargin(), Clock.systemUTC());
-    TokenSecurityProvider security = new TokenSecurityProvider(credentials);
-    AgroalDataSourceConfigurationSupplier supplier = AgroalPools.configuration(
-        config, host, user, security.credential(), security);
+    this.credentials = credentials;
+    this.budgetNanos = config.acquisitionTimeout().toNanos();
+    this.poolMetrics = config.poolMetrics();
+    this.maxWaiting = config.maxWaiting();
+    this.maxSize = config.maxSize();
+    OpenerSecurityProvider security =
+        new OpenerSecurityProvider(new Opener(target, config, credentials));
     try {
-      this.agroal = AgroalDataSource.from(supplier);
+      this.agroal = AgroalDataSource.from(
+          AgroalPools.opening(config, security.credential(), security));
     } catch (SQLException e) {
       throw new LakebaseException(name + ": could not start the connection pool: " + e.getMessage(), e);
     }
     this.dsl = DSL.using(this, SQLDialect.POSTGRES, jooqSettings());
     LOG.log(System.Logger.Level.DEBUG, () -> name + ": pool started for " + endpoint + " at "
-        + host + ":" + config.port() + " as " + user);
+        + target.host() + ":" + target.port() + " as " + target.user());
   }
 
   /** A pool for {@code LAKEBASE_ENDPOINT}, configured from the environment and the SDK's default auth. */
@@ -84,24 +94,34 @@ public final class LakebasePool implements DataSource, AutoCloseable {
 
   /**
    * A pool for {@link LakebaseConfig#endpoint()}. The host is looked up from the endpoint when
-   * {@link LakebaseConfig#host()} is unset, the user is the current identity when unset.
+   * {@link LakebaseConfig#host()} is unset, the user is the current identity when unset; both
+   * lookups use LakeForge's own HTTP client and are bounded by {@code apiTimeout} per attempt.
+   * The first credential is requested at once and awaited for up to the acquisition timeout (a
+   * failure is left for {@link #getConnection()} to report).
    */
   public static LakebasePool create(LakebaseConfig config, WorkspaceClient client) {
     String endpoint = config.requireEndpoint();
-    DatabricksCalls calls = Lakebase.calls(config, client);
-    try {
-      String host = Lakebase.host(config, calls, endpoint);
-      String user = Lakebase.user(config, calls);
-      return new LakebasePool(poolName(endpoint), config, endpoint, host, user, calls, true);
-    } catch (RuntimeException e) {
-      calls.close();
-      throw e;
+    Target target;
+    try (DatabricksCalls lookups = new DatabricksCalls(client, config, Clock.systemUTC())) {
+      target = Target.resolve(config, client, lookups, endpoint, lookups::currentUser);
     }
+    return open(config, client, target);
   }
 
-  static String poolName(String endpoint) {
-    String[] p = endpoint.split("/");
-    return "lakebase[" + p[1] + "/" + p[3] + "/" + p[5] + "]";
+  /** A pool for a resolved target; shares the credential cache of its endpoint and identity. */
+  static LakebasePool open(LakebaseConfig config, WorkspaceClient client, Target target) {
+    CredentialCache cache = CredentialCache.open(target.key(), target.name(), config,
+        () -> new DatabricksCalls(client, config, Clock.systemUTC()));
+    try {
+      LakebasePool pool = new LakebasePool(config, target, cache);
+      // An eager first credential: a new pool's first burst of connections finds it ready.
+      cache.prefetch();
+      cache.awaitFirst(config.acquisitionTimeout());
+      return pool;
+    } catch (RuntimeException | Error e) {
+      cache.release();
+      throw e;
+    }
   }
 
   /**
@@ -119,25 +139,29 @@ public final class LakebasePool implements DataSource, AutoCloseable {
   }
 
   /**
-   * Borrows a connection; close it to return it.
+   * Borrows a connection; close it to return it. Returns or fails within the acquisition timeout
+   * plus about a second.
    *
    * @throws PoolExhaustedException at once when {@code maxWaiting} callers already wait
-   * @throws SQLException when no connection is available within the acquisition timeout or a
-   *     new one cannot be opened
+   * @throws SQLException when no connection is available within the acquisition timeout, a new
+   *     one cannot be opened, or the pool is closed (SQLSTATE 08003)
    */
   @Override
   public Connection getConnection() throws SQLException {
-    if (config.poolMetrics()) {
+    if (closed) {
+      throw closedException();
+    }
+    if (poolMetrics) {
       // Agroal already counts its waiters; reading that count keeps LakeForge's hot path free of
       // shared writes. Arrivals racing past the check can overshoot maxWaiting by a few.
-      if (agroal.getMetrics().awaitingCount() >= config.maxWaiting()) {
+      if (agroal.getMetrics().awaitingCount() >= maxWaiting) {
         throw exhausted();
       }
       return acquire();
     }
     acquiring.increment();
     try {
-      if (acquiring.sum() > config.maxWaiting() + config.maxSize()) {
+      if (acquiring.sum() > maxWaiting + maxSize) {
         throw exhausted();
       }
       return acquire();
@@ -147,20 +171,14 @@ public final class LakebasePool implements DataSource, AutoCloseable {
   }
 
   private Connection acquire() throws SQLException {
+    long[] deadline = Opener.deadlineSlot();
+    deadline[0] = System.nanoTime() + budgetNanos;
     try {
       return agroal.getConnection();
     } catch (SQLException | RuntimeException e) {
-      if (!Jdbc.isAuthFailure(e)) {
-        throw translate(e);
-      }
-      LOG.log(System.Logger.Level.INFO, () -> name + ": PostgreSQL rejected the cached"
-          + " credential (28P01); retrying once with a fresh one");
-      credentials.invalidate();
-      try {
-        return agroal.getConnection();
-      } catch (SQLException | RuntimeException again) {
-        throw translate(again);
-      }
+      throw translate(e);
+    } finally {
+      deadline[0] = 0;
     }
   }
 
@@ -169,16 +187,45 @@ public final class LakebasePool implements DataSource, AutoCloseable {
         + " waiting for a connection (maxWaiting). Raise maxSize or maxWaiting, or shed load.");
   }
 
+  private SQLException closedException() {
+    return new SQLException(name + ": the pool is closed; create a new one.", "08003",
+        new LakebaseClosedException(name + ": the pool is closed."));
+  }
+
   private SQLException translate(Exception e) {
+    if (closed) {
+      return closedException();
+    }
     LakebaseCredentialException credential = Jdbc.find(e, LakebaseCredentialException.class);
-    if (credential != null) {
+    if (credential != null && !(e instanceof SQLException)) {
       return new SQLException(name + ": could not open a connection: " + credential.getMessage(),
           "08001", credential);
     }
     if (e instanceof SQLException s) {
+      if ("Sorry, acquisition timeout!".equals(s.getMessage())) {
+        return new java.sql.SQLTimeoutException(name + ": no connection within the acquisition"
+            + " timeout (" + config.acquisitionTimeout().toMillis() + " ms); all " + config.maxSize()
+            + " connections are in use. Raise maxSize or acquisitionTimeout, or shed load.", "08001", s);
+      }
       return s;
     }
     return new SQLException(name + ": could not open a connection: " + e.getMessage(), "08001", e);
+  }
+
+  /**
+   * Agroal's health check: borrows a connection (or opens a new one) and validates it, within
+   * the acquisition timeout.
+   *
+   * @param newConnection open a new connection for the check instead of borrowing one
+   */
+  public boolean isHealthy(boolean newConnection) throws SQLException {
+    long[] deadline = Opener.deadlineSlot();
+    deadline[0] = System.nanoTime() + budgetNanos;
+    try {
+      return agroal.isHealthy(newConnection);
+    } finally {
+      deadline[0] = 0;
+    }
   }
 
   /** Not supported: every connection logs in as the configured user with a minted credential. */
@@ -207,6 +254,10 @@ public final class LakebasePool implements DataSource, AutoCloseable {
     return config;
   }
 
+  boolean isClosed() {
+    return closed;
+  }
+
   /** Current pool and credential figures. */
   public LakebasePoolStats stats() {
     AgroalDataSourceMetrics m = agroal.getMetrics();
@@ -216,12 +267,38 @@ public final class LakebasePool implements DataSource, AutoCloseable {
         credentials.apiCalls());
   }
 
-  /** Closes every connection of the pool; borrowed connections are closed as they are returned. */
+  /**
+   * Closes every connection of the pool, borrowed ones included after waiting up to
+   * {@code closeGrace} for them to be returned; stops the pool's housekeeping thread and releases
+   * the credential cache. Idempotent.
+   */
   @Override
   public void close() {
-    agroal.close();
-    if (ownedCalls != null) {
-      ownedCalls.close();
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    awaitReturns(config.get(LakebaseSettings.CLOSE_GRACE).toNanos());
+    try {
+      agroal.close();
+    } finally {
+      credentials.release();
+    }
+  }
+
+  private void awaitReturns(long graceNanos) {
+    if (graceNanos <= 0 || !config.poolMetrics()) {
+      return;
+    }
+    long end = System.nanoTime() + graceNanos;
+    try {
+      while (agroal.getMetrics().activeCount() > 0 && System.nanoTime() < end) {
+        TimeUnit.MILLISECONDS.sleep(10);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -240,14 +317,16 @@ public final class LakebasePool implements DataSource, AutoCloseable {
     agroal.setLogWriter(out);
   }
 
+  /** Not supported: the acquisition timeout is the budget of every login. */
   @Override
   public void setLoginTimeout(int seconds) throws SQLException {
-    agroal.setLoginTimeout(seconds);
+    throw new SQLFeatureNotSupportedException(name + ": logins are bounded by acquisitionTimeout;"
+        + " set that instead.");
   }
 
   @Override
-  public int getLoginTimeout() throws SQLException {
-    return agroal.getLoginTimeout();
+  public int getLoginTimeout() {
+    return (int) Math.max(1, config.acquisitionTimeout().toSeconds());
   }
 
   @Override

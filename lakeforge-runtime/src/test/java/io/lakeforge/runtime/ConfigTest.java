@@ -19,7 +19,7 @@ class ConfigTest {
     LakebaseConfig c = LakebaseConfig.fromEnvironment(Map.of());
     assertEquals(5432, c.port());
     assertEquals("databricks_postgres", c.database());
-    assertEquals("require", c.sslMode());
+    assertEquals("verify-full", c.sslMode());
     assertEquals(0, c.minSize());
     assertEquals(10, c.maxSize());
     assertEquals(Duration.ofSeconds(30), c.acquisitionTimeout());
@@ -58,11 +58,15 @@ class ConfigTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "PGPORT|abc|Set PGPORT to a number from 1 to 65535",
-      "PGPORT|70000|Set it to a number from 1 to 65535",
-      "PGSSLMODE|sometimes|Set PGSSLMODE to require",
-      "LAKEBASE_ENDPOINT|projects/p/branches/b|Set LAKEBASE_ENDPOINT to projects/<project>/branches/<branch>/endpoints/<endpoint>",
-      "LAKEBASE_ENDPOINT|projects/P/branches/b/endpoints/e|Set LAKEBASE_ENDPOINT to",
-      "LAKEBASE_PROJECT|Other_Project|Set LAKEBASE_PROJECT to 1-63 characters"})
+      "PGPORT|70000|Set PGPORT to a number from 1 to 65535",
+      "PGSSLMODE|sometimes|Set PGSSLMODE to verify-full (the default)",
+      "LAKEBASE_ENDPOINT|projects/p/branches/b|Set LAKEBASE_ENDPOINT to an endpoint path projects/<project>/branches/<branch>/endpoints/<endpoint>",
+      "LAKEBASE_ENDPOINT|projects/p/branches/b/endpoints/e?sslmode=disable|Set LAKEBASE_ENDPOINT to",
+      "LAKEBASE_ENDPOINT|projects/p/branches/../endpoints/e|Set LAKEBASE_ENDPOINT to",
+      "LAKEBASE_PROJECT|other project|Set LAKEBASE_PROJECT to a project id",
+      "LAKEBASE_ACQUISITION_TIMEOUT|-5s|Set LAKEBASE_ACQUISITION_TIMEOUT to a positive duration",
+      "LAKEBASE_REFRESH_MARGIN|-PT5M|Set LAKEBASE_REFRESH_MARGIN to a zero or positive duration",
+      "LAKEBASE_JDBC_PROPERTIES|sslmode=disable|Set LAKEBASE_JDBC_PROPERTIES to comma-separated"})
   void malformedValueNamesTheVariableAndTheFix(String variable, String value, String fix) {
     LakebaseConfigException e = assertThrows(LakebaseConfigException.class,
         () -> LakebaseConfig.fromEnvironment(Map.of(variable, value)));
@@ -87,6 +91,18 @@ class ConfigTest {
         () -> LakebaseConfig.builder().maxSize(0).build()).variable());
     assertEquals("apiAttempts", assertThrows(LakebaseConfigException.class,
         () -> LakebaseConfig.builder().apiAttempts(0).build()).variable());
+  }
+
+  @Test
+  void negativeDurationsAreRefusedByTheBuilder() {
+    LakebaseConfigException e = assertThrows(LakebaseConfigException.class,
+        () -> LakebaseConfig.builder().refreshMargin(Duration.ofSeconds(-1)).build());
+    assertEquals("refreshMargin", e.variable());
+    assertTrue(e.getMessage().contains("a zero or positive duration"), e.getMessage());
+    assertEquals("acquisitionTimeout", assertThrows(LakebaseConfigException.class,
+        () -> LakebaseConfig.builder().acquisitionTimeout(Duration.ZERO).build()).variable());
+    assertEquals("apiBackoff", assertThrows(LakebaseConfigException.class,
+        () -> LakebaseConfig.builder().apiBackoff(Duration.ofMillis(-1)).build()).variable());
   }
 
   @Test

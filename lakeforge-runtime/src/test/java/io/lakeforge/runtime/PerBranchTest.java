@@ -79,6 +79,6 @@ class PerBranchTest {
   void aClosedLakebaseRefusesNewPools() {
     Lakebase lakebase = Lakebase.create(config().build(), env.client());
     lakebase.close();
-    assertThrows(IllegalStateException.class, () -> lakebase.readOnly(DEV));
+    assertThrows(LakebaseClosedException.class, () -> lakebase.readOnly(DEV));
   }
 }

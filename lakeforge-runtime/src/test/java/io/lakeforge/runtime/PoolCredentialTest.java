@@ -56,6 +56,15 @@ class PoolCredentialTest {
     return pool;
   }
 
+  /** Waits up to 10 s for a background effect; fails with {@code what} otherwise. */
+  static void awaitTrue(java.util.function.BooleanSupplier condition, String what)
+      throws InterruptedException {
+    for (int i = 0; i < 500 && !condition.getAsBoolean(); i++) {
+      Thread.sleep(20);
+    }
+    assertTrue(condition.getAsBoolean(), what);
+  }
+
   private static String currentUser(Connection c) throws SQLException {
     try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("select current_user")) {
       r.next();
@@ -125,7 +134,7 @@ class PoolCredentialTest {
     try (Connection third = pool.getConnection()) {
       assertEquals(TestLakebase.ROLE, currentUser(third));
     }
-    assertEquals(2, emulator.credentialCalls(), "refreshed before expiry");
+    awaitTrue(() -> emulator.credentialCalls() == 2, "refreshed in the background before expiry");
     assertEquals(0, emulator.rotations(), "the old credential had not expired yet");
     first.close();
     second.close();
@@ -193,6 +202,8 @@ class PoolCredentialTest {
       assertEquals(TestLakebase.ROLE, currentUser(second));
       assertEquals(TestLakebase.ROLE, currentUser(third));
     }
+    awaitTrue(() -> pool.stats().credentialFailures() == 1, "one failed background refresh");
+    Thread.sleep(300);
     assertEquals(1, pool.stats().credentialFailures(), "one failed refresh, then a pause");
     assertEquals(3, emulator.credentialCalls(), "1 mint + 2 attempts of the failed refresh");
     first.close();

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lakeforge.runtime.internal.Minted;
 import io.lakeforge.testing.DatabricksEmulator;
 import io.lakeforge.testing.LogCapture;
 import io.lakeforge.testing.TestLakebase;
@@ -110,6 +109,49 @@ class SecretsTest {
         assertFalse(String.valueOf(t.getMessage()).contains("trunc"), t.getMessage());
       }
     }
+  }
+
+  /**
+   * Tokens live only in package-private types; no public type has a public or protected method
+   * that returns one of them, or returns text named after a token or password.
+   */
+  @Test
+  void noPublicOrReachableMethodReturnsAToken() throws Exception {
+    for (Class<?> holder : List.of(Minted.class, CredentialCache.class, Opener.class,
+        DatabricksCalls.class, OpenerSecurityProvider.class)) {
+      assertFalse(java.lang.reflect.Modifier.isPublic(holder.getModifiers()), holder.getName());
+    }
+    java.nio.file.Path classes = java.nio.file.Path.of(
+        LakebasePool.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    List<String> checked = new ArrayList<>();
+    try (var files = java.nio.file.Files.walk(classes.resolve("io/lakeforge/runtime"))) {
+      for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
+        String name = classes.relativize(f).toString();
+        if (!name.endsWith(".class")) {
+          continue;
+        }
+        Class<?> type = Class.forName(name.replace('/', '.').replace(".class", ""));
+        if (!java.lang.reflect.Modifier.isPublic(type.getModifiers())) {
+          continue;
+        }
+        checked.add(type.getSimpleName());
+        for (java.lang.reflect.Method m : type.getDeclaredMethods()) {
+          int mod = m.getModifiers();
+          if (!java.lang.reflect.Modifier.isPublic(mod) && !java.lang.reflect.Modifier.isProtected(mod)) {
+            continue;
+          }
+          String lower = m.getName().toLowerCase(java.util.Locale.ROOT);
+          Class<?> r = m.getReturnType();
+          boolean secretShaped = r == String.class || r == char[].class || r == CharSequence.class
+              || r == java.util.Properties.class || r == Object.class;
+          assertFalse((lower.contains("token") || lower.contains("password")) && secretShaped,
+              m.toString());
+          assertFalse(java.lang.reflect.Modifier.isPublic(m.getReturnType().getModifiers()) == false
+              && m.getReturnType().getPackageName().startsWith("io.lakeforge"), m.toString());
+        }
+      }
+    }
+    assertTrue(checked.contains("LakebasePool") && checked.contains("Tls"), checked.toString());
   }
 
   /** The leaking line with the secret itself masked, so the failure report does not leak it. */

@@ -101,6 +101,9 @@ public final class DatabricksEmulator implements AutoCloseable {
   private volatile Instant currentIssued = Instant.MIN;
   private volatile Instant currentExpires = Instant.MIN;
   private volatile boolean shareLiveTokens = true;
+  private volatile Duration endpointLatency = Duration.ZERO;
+  /** While set, credential calls are accepted and never answered (until released). */
+  private volatile java.util.concurrent.CountDownLatch hang;
 
   private DatabricksEmulator(DataSource superuser, String role) throws IOException {
     this.superuser = superuser;
@@ -173,6 +176,25 @@ public final class DatabricksEmulator implements AutoCloseable {
   /** How long a {@link Fault#TIMEOUT} call hangs before answering. */
   public void timeoutDelay(Duration delay) {
     timeoutDelay = delay;
+  }
+
+  /** Added to every getEndpoint call. */
+  public void endpointLatency(Duration latency) {
+    this.endpointLatency = latency;
+  }
+
+  /**
+   * Hang mode: every credential call from now on is accepted and never answered, until {@code
+   * hang(false)}, {@link #reset()} or {@link #close()} releases them.
+   */
+  public void hang(boolean on) {
+    java.util.concurrent.CountDownLatch current = hang;
+    if (on && current == null) {
+      hang = new java.util.concurrent.CountDownLatch(1);
+    } else if (!on && current != null) {
+      hang = null;
+      current.countDown();
+    }
   }
 
   /** Queues faults for the next credential calls, in order. */
@@ -261,6 +283,8 @@ public final class DatabricksEmulator implements AutoCloseable {
     tokenLifetime = Duration.ofHours(1);
     missingEndpoints.clear();
     endpointHost = "127.0.0.1";
+    endpointLatency = Duration.ZERO;
+    hang(false);
     shareLiveTokens = true;
     synchronized (this) {
       currentExpires = Instant.MIN;
@@ -357,8 +381,9 @@ public final class DatabricksEmulator implements AutoCloseable {
     send(x, 200, Map.of("value", jwt, "count", 1));
   }
 
-  private void endpoint(HttpExchange x, String path) throws IOException {
+  private void endpoint(HttpExchange x, String path) throws IOException, InterruptedException {
     endpointCalls.incrementAndGet();
+    sleep(endpointLatency);
     Matcher m = ENDPOINT.matcher(path);
     m.matches();
     String name = m.group(1);
@@ -379,6 +404,11 @@ public final class DatabricksEmulator implements AutoCloseable {
       return;
     }
     sleep(latency);
+    java.util.concurrent.CountDownLatch gate = hang;
+    if (gate != null) {
+      gate.await();
+      return;
+    }
     Fault fault;
     synchronized (queuedFaults) {
       fault = queuedFaults.poll();
@@ -507,6 +537,7 @@ public final class DatabricksEmulator implements AutoCloseable {
 
   @Override
   public void close() {
+    hang(false);
     server.stop(0);
     handlers.shutdownNow();
     rotations.shutdownNow();

@@ -36,7 +36,8 @@ class DemoAppTest {
     assertEquals(0, result.exitCode(), result.stdout() + result.stderr());
     assertEquals("sync pool: current_user = " + TestLakebase.ROLE + "\n"
         + "async pool: current_user = " + TestLakebase.ROLE + "\n"
-        + "Branches.DEV (read-only): current_user = " + TestLakebase.ROLE + "\n", result.stdout());
+        + "Branches.DEV (read-write): current_user = " + TestLakebase.ROLE + "\n", result.stdout());
+    assertEquals(1, emulator.credentialCalls(), "the three share one credential");
     for (String secret : emulator.secrets()) {
       assertTrue(!result.stdout().contains(secret) && !result.stderr().contains(secret),
           "no secret in the demo's output");
@@ -66,7 +67,7 @@ class DemoAppTest {
     assertTrue(emulator.idTokenCalls() >= 1, "the SDK fetched a GitHub ID token");
     assertTrue(emulator.oauthTokenCalls() >= 1, "and exchanged it for a Databricks token");
     assertTrue(emulator.credentialCalls() >= 1, "which minted Lakebase credentials");
-    assertTrue(result.stdout().contains("Branches.DEV (read-only): current_user = " + TestLakebase.ROLE),
+    assertTrue(result.stdout().contains("Branches.DEV (read-write): current_user = " + TestLakebase.ROLE),
         result.stdout());
   }
 
@@ -78,7 +79,7 @@ class DemoAppTest {
     assertEquals(1, result.exitCode());
     assertTrue(result.stdout().contains("sync pool: FAILED: LAKEBASE_ENDPOINT is not set"),
         result.stdout());
-    assertTrue(result.stdout().contains("Branches.DEV (read-only): current_user = "
+    assertTrue(result.stdout().contains("Branches.DEV (read-write): current_user = "
         + TestLakebase.ROLE), "the typed context needs no LAKEBASE_ENDPOINT: " + result.stdout());
   }
 
@@ -88,7 +89,7 @@ class DemoAppTest {
     e.remove("DATABRICKS_HOST");
     JavaProcess.Result result = JavaProcess.run(DemoApp.class, e);
     assertEquals(1, result.exitCode());
-    assertTrue(result.stdout().contains("Branches.DEV (read-only): FAILED: DATABRICKS_HOST is not set."),
+    assertTrue(result.stdout().contains("Branches.DEV (read-write): FAILED: DATABRICKS_HOST is not set."),
         result.stdout());
   }
 }

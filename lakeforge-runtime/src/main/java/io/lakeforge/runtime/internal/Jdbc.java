@@ -1,44 +1,42 @@
 package io.lakeforge.runtime.internal;
 
 import java.sql.SQLException;
-import java.util.Properties;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
-/** JDBC URLs and properties for Lakebase, and PostgreSQL error classification. */
+/** PostgreSQL error classification. */
 public final class Jdbc {
 
   /** SQLSTATE of a failed password authentication. */
   public static final String INVALID_PASSWORD = "28P01";
+  /**
+   * States a compute answers with while it wakes from scale-to-zero or restarts: admin shutdown,
+   * cannot connect now (starting up), unable to connect, connection failure.
+   */
+  private static final Set<String> STARTING = Set.of("57P01", "57P03", "08001", "08006");
 
   private Jdbc() {}
 
-  public static String url(String host, int port, String database) {
-    String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-    return "jdbc:postgresql://" + h + ":" + port + "/" + database;
-  }
-
-  /** Connection properties without the password. */
-  public static Properties properties(String user, String sslMode) {
-    Properties p = new Properties();
-    p.setProperty("user", user);
-    p.setProperty("sslmode", sslMode);
-    p.setProperty("ApplicationName", "lakeforge");
-    p.setProperty("tcpKeepAlive", "true");
-    p.setProperty("connectTimeout", "10");
-    return p;
-  }
-
   /** Whether PostgreSQL rejected the password somewhere in this failure. */
   public static boolean isAuthFailure(@Nullable Throwable t) {
+    return state(t, Set.of(INVALID_PASSWORD)) != null;
+  }
+
+  /** Whether opening a connection failed in a way that a moment later may succeed. */
+  public static boolean isStartingUp(@Nullable Throwable t) {
+    return state(t, STARTING) != null;
+  }
+
+  private static @Nullable String state(@Nullable Throwable t, Set<String> states) {
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof SQLException s && INVALID_PASSWORD.equals(s.getSQLState())) {
-        return true;
+      if (c instanceof SQLException s && s.getSQLState() != null && states.contains(s.getSQLState())) {
+        return s.getSQLState();
       }
       if (c.getCause() == c) {
         break;
       }
     }
-    return false;
+    return null;
   }
 
   /** The first exception of the given type in a cause chain. */

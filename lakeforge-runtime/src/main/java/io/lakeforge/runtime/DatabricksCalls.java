@@ -1,9 +1,10 @@
-package io.lakeforge.runtime.internal;
+package io.lakeforge.runtime;
 
 import com.databricks.sdk.WorkspaceClient;
 import com.databricks.sdk.core.ApiClient;
 import com.databricks.sdk.core.DatabricksConfig;
 import com.databricks.sdk.core.DatabricksError;
+import com.databricks.sdk.core.commons.CommonsHttpClient;
 import com.databricks.sdk.service.iam.CurrentUserAPI;
 import com.databricks.sdk.service.iam.MeRequest;
 import com.databricks.sdk.service.iam.User;
@@ -12,72 +13,73 @@ import com.databricks.sdk.service.postgres.Endpoint;
 import com.databricks.sdk.service.postgres.GenerateDatabaseCredentialRequest;
 import com.databricks.sdk.service.postgres.GetEndpointRequest;
 import com.databricks.sdk.service.postgres.PostgresAPI;
-import io.lakeforge.runtime.LakebaseCredentialException;
-import io.lakeforge.runtime.LakebaseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import org.apache.http.client.config.RequestConfig;
+import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
 
 /**
- * The Databricks API calls LakeForge makes, each with a hard timeout and bounded retries (full
- * jitter exponential backoff) on 429, 5xx, timeouts and unreadable answers. LakeForge's policy is
- * the only one: the SDK's own retries are switched off for these calls.
+ * The Databricks API calls LakeForge makes, over LakeForge's own HTTP client: a private copy of
+ * the application's SDK configuration (same host and authentication) whose connect, read and
+ * pool-wait timeouts all equal {@code apiTimeout}, so a hanging API never holds the application's
+ * HTTP connections and every call ends within {@code apiTimeout} per attempt. Retries are bounded
+ * (full-jitter exponential backoff) on 429, 5xx, timeouts and unreadable answers; the SDK's own
+ * retries are off. {@link #close()} closes the HTTP connections, which also ends a blocked read.
  */
-public final class DatabricksCalls implements AutoCloseable {
+final class DatabricksCalls implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger("io.lakeforge.runtime");
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
-  private static final AtomicInteger THREADS = new AtomicInteger();
 
   private final PostgresAPI postgres;
   private final CurrentUserAPI currentUser;
+  private final PoolingHttpClientConnectionManager connections;
   private final Duration timeout;
   private final int attempts;
   private final Duration backoff;
   private final Clock clock;
-  private final ExecutorService executor =
-      Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "lakeforge-api-" + THREADS.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-      });
+  private volatile boolean closed;
 
-  public DatabricksCalls(WorkspaceClient client, Duration timeout, int attempts, Duration backoff,
-      Clock clock) {
-    DatabricksConfig shared = client.config();
-    if (shared != null) {
-      // A private copy: the SDK's DEBUG request log prints response bodies, and a credential
-      // response body is the credential. Truncating logged string values to a byte keeps the
-      // log useful (keys, status) without the token. The caller's client is left as it was.
-      DatabricksConfig config = shared.clone().setDebugTruncateBytes(1);
-      ApiClient api = new ApiClient.Builder()
-          .withDatabricksConfig(config)
-          .withRetryStrategyPicker(request -> error -> false)
-          .build();
-      this.postgres = new PostgresAPI(api);
-      this.currentUser = new CurrentUserAPI(api);
-    } else {
-      this.postgres = client.postgres();
-      this.currentUser = client.currentUser();
-    }
-    this.timeout = timeout;
-    this.attempts = attempts;
-    this.backoff = backoff;
+  DatabricksCalls(WorkspaceClient client, LakebaseConfig settings, Clock clock) {
+    this.timeout = settings.apiTimeout();
+    this.attempts = settings.apiAttempts();
+    this.backoff = settings.apiBackoff();
     this.clock = clock;
+    int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+    connections = new PoolingHttpClientConnectionManager();
+    connections.setMaxTotal(4);
+    connections.setDefaultMaxPerRoute(4);
+    CommonsHttpClient http = new CommonsHttpClient.Builder()
+        .withRequestConfig(RequestConfig.custom()
+            .setConnectTimeout(millis)
+            .setSocketTimeout(millis)
+            .setConnectionRequestTimeout(millis)
+            .build())
+        .withConnectionManager(connections)
+        .build();
+    DatabricksConfig shared = client.config();
+    // A private copy without the shared header factory: it authenticates again through our own
+    // HTTP client, so neither OAuth nor API calls touch the application's connections. The SDK's
+    // DEBUG request log prints response bodies, and a credential response body is the credential:
+    // truncating logged values to a byte keeps the log useful (keys, status) without the token.
+    DatabricksConfig config = shared.newWithWorkspaceHost(shared.getHost())
+        .setAzureWorkspaceResourceId(shared.getAzureWorkspaceResourceId())
+        .setHttpClient(http)
+        .setDebugTruncateBytes(1);
+    ApiClient api = new ApiClient.Builder()
+        .withDatabricksConfig(config)
+        .withRetryStrategyPicker(request -> error -> false)
+        .build();
+    this.postgres = new PostgresAPI(api);
+    this.currentUser = new CurrentUserAPI(api);
   }
 
   /** Mints a credential for an endpoint path, counting every HTTP attempt in {@code apiCalls}. */
-  public Minted mint(String endpoint, LongAdder apiCalls) {
+  Minted mint(String endpoint, LongAdder apiCalls) {
     return call("a Lakebase credential for " + endpoint, apiCalls, () -> {
       Instant now = clock.instant();
       DatabaseCredential c = postgres.generateDatabaseCredential(
@@ -92,7 +94,7 @@ public final class DatabricksCalls implements AutoCloseable {
   }
 
   /** The host of an endpoint ({@code status.hosts.host}). */
-  public String host(String endpoint) {
+  String host(String endpoint) {
     return call("the host of " + endpoint, new LongAdder(), () -> {
       Endpoint e = postgres.getEndpoint(new GetEndpointRequest().setName(endpoint));
       String host = e == null || e.getStatus() == null || e.getStatus().getHosts() == null
@@ -107,7 +109,7 @@ public final class DatabricksCalls implements AutoCloseable {
   }
 
   /** The current Databricks identity's user name (a service principal's application id). */
-  public String currentUser() {
+  String currentUser() {
     return call("the current Databricks identity", new LongAdder(), () -> {
       User me = currentUser.me(new MeRequest());
       if (me == null || me.getUserName() == null) {
@@ -118,51 +120,52 @@ public final class DatabricksCalls implements AutoCloseable {
   }
 
   private <T> T call(String what, LongAdder apiCalls, Supplier<T> request) {
-    String last = "";
     for (int attempt = 1; ; attempt++) {
+      checkOpen(what);
       apiCalls.increment();
-      Future<T> future = executor.submit(request::get);
       String failure;
       try {
-        return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        future.cancel(true);
-        failure = "no answer within " + timeout.toMillis() + " ms";
-      } catch (InterruptedException e) {
-        future.cancel(true);
-        Thread.currentThread().interrupt();
-        throw new LakebaseException("Interrupted while requesting " + what + ".");
-      } catch (ExecutionException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof LakebaseException le) {
-          throw le;
-        }
-        failure = describe(cause);
-        if (!retriable(cause)) {
+        return request.get();
+      } catch (LakebaseException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        checkOpen(what);
+        failure = describe(e);
+        if (!retriable(e)) {
           throw new LakebaseCredentialException("Databricks refused the request for " + what + ": "
               + failure + ". Check that the Databricks identity may use this Lakebase project and"
               + " that the endpoint exists.", null);
         }
       }
-      last = failure;
       if (attempt >= attempts) {
         throw new LakebaseCredentialException("Could not obtain " + what + " after " + attempts
-            + " attempts (last: " + last + "). Connections already open keep working; new ones"
+            + " attempts (last: " + failure + "). Connections already open keep working; new ones"
             + " need the Databricks API to answer.", null);
       }
-      LOG.log(System.Logger.Level.DEBUG, () -> "Retrying request for " + what + " after: " + failure);
-      sleep(attempt);
+      String last = failure;
+      LOG.log(System.Logger.Level.DEBUG, () -> "Retrying request for " + what + " after: " + last);
+      sleep(attempt, what);
     }
   }
 
-  private void sleep(int attempt) {
+  private void checkOpen(String what) {
+    if (closed) {
+      throw new LakebaseClosedException("Closed while requesting " + what + ".");
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      throw new LakebaseException("Interrupted while requesting " + what + ".");
+    }
+  }
+
+  /** Full jitter: a random delay up to {@code backoff * 2^(attempt-1)}, capped at 5 s. */
+  private void sleep(int attempt, String what) {
     long cap = Math.min(MAX_BACKOFF.toMillis(), backoff.toMillis() << Math.min(attempt - 1, 20));
     long millis = ThreadLocalRandom.current().nextLong(cap / 2, cap + 1);
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new LakebaseException("Interrupted while waiting to retry a Databricks API call.");
+      throw new LakebaseException("Interrupted while waiting to retry the request for " + what + ".");
     }
   }
 
@@ -171,12 +174,12 @@ public final class DatabricksCalls implements AutoCloseable {
       int status = e.getStatusCode();
       return status == 429 || status >= 500 || status == 0;
     }
-    // Transport failures and answers the SDK could not read.
+    // Transport failures (timeouts included) and answers the SDK could not read.
     return true;
   }
 
   /** Status and error code only: SDK messages for unreadable answers may quote the body. */
-  private static String describe(Throwable t) {
+  private String describe(Throwable t) {
     if (t instanceof DatabricksError e) {
       String code = e.getErrorCode() == null ? "" : " " + e.getErrorCode();
       return "HTTP " + e.getStatusCode() + code;
@@ -184,12 +187,20 @@ public final class DatabricksCalls implements AutoCloseable {
     if (t instanceof Unreadable u) {
       return "unreadable answer (" + u.getMessage() + ")";
     }
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof java.net.SocketTimeoutException
+          || c instanceof org.apache.http.conn.ConnectTimeoutException) {
+        return "no answer within " + timeout.toMillis() + " ms";
+      }
+    }
     return "unreadable answer or transport failure (" + t.getClass().getSimpleName() + ")";
   }
 
+  /** Closes LakeForge's HTTP connections; a call blocked in a read fails at once. */
   @Override
   public void close() {
-    executor.shutdownNow();
+    closed = true;
+    connections.shutdown();
   }
 
   private static final class Unreadable extends RuntimeException {

@@ -1,13 +1,14 @@
-package io.lakeforge.runtime.internal;
+package io.lakeforge.runtime;
 
 import java.time.Duration;
 import java.time.Instant;
 
 /**
- * A Lakebase credential. {@link #toString()} never shows the token (unlike the SDK's
+ * A Lakebase credential. Package-private on purpose: no type outside the runtime package can hold
+ * or return a token. {@link #toString()} never shows it (unlike the SDK's
  * {@code DatabaseCredential}).
  */
-public record Minted(String token, Instant mintedAt, Instant expireTime) {
+record Minted(String token, Instant mintedAt, Instant expireTime) {
 
   /** How long the credential was valid for when minted. */
   Duration lifetime() {
