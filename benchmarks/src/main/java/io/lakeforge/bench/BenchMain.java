@@ -15,7 +15,7 @@ import java.util.Map;
  *
  * <pre>
  * ./mvnw -q -Pbench package -DskipTests
- * java -jar benchmarks/target/benchmarks.jar all | hotpath | interleaved | churn | burst | refresh | processor | soak [seconds]
+ * java -jar benchmarks/target/benchmarks.jar all | hotpath | interleaved | churn | burst | refresh | starter | processor | soak [seconds]
  * </pre>
  */
 public final class BenchMain {
@@ -38,6 +38,7 @@ public final class BenchMain {
       case "churn" -> out.append(Churn.run());
       case "burst" -> out.append(ColdBurst.run());
       case "refresh" -> out.append(RefreshAhead.run());
+      case "starter" -> out.append(StarterPath.run());
       case "processor" -> out.append(ProcessorCompile.run());
       case "soak" -> {
         Soak.Result r = Soak.run(args.length > 1 ? Integer.parseInt(args[1]) : 60);
@@ -48,11 +49,12 @@ public final class BenchMain {
         out.append(Interleaved.run()).append(HotPath.run(props)).append(Churn.run())
             .append(ColdBurst.run())
             .append(RefreshAhead.run())
+            .append(StarterPath.run())
             .append(ProcessorCompile.run());
       }
       default -> throw new IllegalArgumentException(
           "unknown benchmark " + what
-              + "; use all, hotpath, interleaved, churn, burst, refresh, processor or soak");
+              + "; use all, hotpath, interleaved, churn, burst, refresh, starter, processor or soak");
     }
     System.out.println(out);
     Path results = Path.of("benchmarks/target/results.md");

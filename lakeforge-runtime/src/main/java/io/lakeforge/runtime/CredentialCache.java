@@ -57,6 +57,9 @@ final class CredentialCache {
   private final LongAdder refreshes = new LongAdder();
   private final LongAdder failures = new LongAdder();
   private final LongAdder apiCalls = new LongAdder();
+  /** Time spent in refreshes (the API calls, retries and backoff included), for meters. */
+  private final LongAdder refreshNanos = new LongAdder();
+  private volatile @Nullable Instant lastFailureAt;
 
   private volatile @Nullable Minted current;
   private volatile long pausedUntilNanos = System.nanoTime();
@@ -218,13 +221,20 @@ final class CredentialCache {
       if (delayNanos > 0) {
         TimeUnit.NANOSECONDS.sleep(delayNanos);
       }
-      Minted m = calls.mint(endpoint, apiCalls);
+      long start = System.nanoTime();
+      Minted m;
+      try {
+        m = calls.mint(endpoint, apiCalls);
+      } finally {
+        refreshNanos.add(System.nanoTime() - start);
+      }
       refreshes.increment();
       finish(f, m, null);
     } catch (InterruptedException e) {
       finish(f, null, closedException());
     } catch (Throwable t) { // Errors too: every waiter must hear about the failure.
       failures.increment();
+      lastFailureAt = clock.instant();
       finish(f, null, t);
     }
   }
@@ -327,6 +337,23 @@ final class CredentialCache {
 
   long apiCalls() {
     return apiCalls.sum();
+  }
+
+  /**
+   * A snapshot for health checks and meters: when the cached credential was minted and expires,
+   * the counters, and the last failure with anything that looks like a token removed. Never the
+   * credential itself.
+   */
+  LakebaseCredentialStatus status() {
+    Minted c = current;
+    long ok = refreshes.sum();
+    long failed = failures.sum();
+    long calls = apiCalls.sum();
+    Throwable last = lastFailure;
+    return new LakebaseCredentialStatus(c == null ? null : c.mintedAt(),
+        c == null ? null : c.expireTime(), ok, failed, calls, Math.max(0, calls - ok - failed),
+        Duration.ofNanos(refreshNanos.sum()),
+        last == null ? null : LakebaseCredentialStatus.redact(describe(last)), lastFailureAt);
   }
 
   /** Fresh: more than the refresh margin (at most half the lifetime) remains. */

@@ -192,8 +192,13 @@ public final class Lakebase implements AutoCloseable {
     }
   }
 
-  /** The SDK's default authentication chain, with a message that says what to set. */
-  static WorkspaceClient defaultClient() {
+  /**
+   * A client from the SDK's default authentication chain (environment, profile, OIDC), with a
+   * message that says what to set when it is not configured.
+   *
+   * @throws LakebaseConfigException naming {@code DATABRICKS_HOST} when authentication is missing
+   */
+  public static WorkspaceClient defaultClient() {
     DatabricksConfig config;
     try {
       config = new DatabricksConfig().resolve();

@@ -28,6 +28,8 @@ import javax.sql.DataSource;
 public final class LakebaseDataSource implements DataSource, AutoCloseable {
 
   private final String name;
+  private final String endpoint;
+  private final EndpointKind kind;
   private final Opener opener;
   private final CredentialCache credentials;
   private final long budgetNanos;
@@ -36,6 +38,8 @@ public final class LakebaseDataSource implements DataSource, AutoCloseable {
 
   private LakebaseDataSource(Target target, LakebaseConfig config, CredentialCache credentials) {
     this.name = target.name().replace("lakebase[", "lakebase-ds[");
+    this.endpoint = target.endpoint();
+    this.kind = config.get(LakebaseSettings.READ_ONLY) ? EndpointKind.READ_ONLY : EndpointKind.READ_WRITE;
     this.opener = new Opener(target, config, credentials);
     this.credentials = credentials;
     this.budgetNanos = config.acquisitionTimeout().toNanos();
@@ -81,6 +85,21 @@ public final class LakebaseDataSource implements DataSource, AutoCloseable {
   public LakebasePoolStats stats() {
     return new LakebasePoolStats(name, 0, 0, 0, 0, 0, credentials.refreshes(),
         credentials.failures(), credentials.apiCalls());
+  }
+
+  /** The state of the credential cache this data source logs in with; never the credential. */
+  public LakebaseCredentialStatus credentialStatus() {
+    return credentials.status();
+  }
+
+  /** The endpoint resource path. */
+  public String endpoint() {
+    return endpoint;
+  }
+
+  /** Whether connections are read-only (a read-only endpoint) or read-write. */
+  public EndpointKind endpointKind() {
+    return kind;
   }
 
   @Override

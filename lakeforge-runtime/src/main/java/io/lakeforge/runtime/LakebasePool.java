@@ -60,6 +60,8 @@ public final class LakebasePool implements DataSource, AutoCloseable {
   private final int maxSize;
   /** Callers inside getConnection(), for maxWaiting when Agroal's metrics (and waiter count) are off. */
   private final LongAdder acquiring = new LongAdder();
+  /** Callers turned away by maxWaiting (a cold path: counted only on rejection). */
+  private final LongAdder exhausted = new LongAdder();
   private final DSLContext dsl;
   private volatile boolean closed;
 
@@ -183,6 +185,7 @@ public final class LakebasePool implements DataSource, AutoCloseable {
   }
 
   private PoolExhaustedException exhausted() {
+    exhausted.increment();
     return new PoolExhaustedException(name + ": " + config.maxWaiting() + " callers are already"
         + " waiting for a connection (maxWaiting). Raise maxSize or maxWaiting, or shed load.");
   }
@@ -265,6 +268,27 @@ public final class LakebasePool implements DataSource, AutoCloseable {
     return new LakebasePoolStats(name, m.activeCount(), m.availableCount(), waiting,
         config.maxSize(), m.creationCount(), credentials.refreshes(), credentials.failures(),
         credentials.apiCalls());
+  }
+
+  /**
+   * Agroal's own timings and the rejections: read when meters are scraped, nothing is measured on
+   * the hot path beyond what Agroal already does (all zero but {@code exhausted} when {@code
+   * poolMetrics} is off).
+   */
+  public LakebasePoolActivity activity() {
+    AgroalDataSourceMetrics m = agroal.getMetrics();
+    return new LakebasePoolActivity(m.acquireCount(), m.blockingTimeTotal(), m.blockingTimeMax(),
+        m.creationCount(), m.creationTimeTotal(), exhausted.sum());
+  }
+
+  /** The state of the credential cache this pool logs in with; never the credential. */
+  public LakebaseCredentialStatus credentialStatus() {
+    return credentials.status();
+  }
+
+  /** Whether the pool hands out read-only connections (a read-only endpoint) or read-write ones. */
+  public EndpointKind endpointKind() {
+    return config.get(LakebaseSettings.READ_ONLY) ? EndpointKind.READ_ONLY : EndpointKind.READ_WRITE;
   }
 
   /**

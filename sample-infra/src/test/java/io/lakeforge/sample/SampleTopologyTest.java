@@ -192,7 +192,9 @@ class SampleTopologyTest {
   private static void copyRepository(Path to) throws IOException {
     Set<String> top = Set.of("pom.xml", "mvnw", ".mvn", "lakeforge-annotations",
         "lakeforge-processor", "lakeforge-cli", "lakeforge-runtime", "sample-infra", "resources",
-        "databricks.yml");
+        "databricks.yml",
+        // Listed in the root pom's <modules>, so Maven reads them even with -pl sample-infra.
+        "lakeforge-micrometer", "lakeforge-spring-boot-starter", "sample-spring-boot");
     for (String name : top) {
       Path from = REPO.resolve(name);
       Files.walkFileTree(from, new SimpleFileVisitor<>() {
