@@ -4,11 +4,13 @@ import com.databricks.sdk.WorkspaceClient;
 import com.databricks.sdk.core.DatabricksConfig;
 import com.databricks.sdk.core.DatabricksException;
 import io.lakeforge.annotations.BranchRef;
+import io.lakeforge.annotations.DatabaseRef;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,19 +28,27 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
+ * <p><b>Database.</b> A context connects to, in this order: the {@link DatabaseRef} passed in;
+ * else {@code PGDATABASE} when it is set (environment or {@link LakebaseConfig.Builder#database});
+ * else the database the topology declares on the branch ({@link BranchRef#database()}); else
+ * {@code databricks_postgres}. The user is the configured one, else the identity the Databricks
+ * client authenticates as, which is the Postgres role a declared {@code @Role} creates.
+ *
  * <p>Hosts are read from the Databricks API ({@code getEndpoint}, LakeForge's own HTTP client,
- * {@code apiTimeout} per attempt) once per endpoint. One {@link LakebasePool} per endpoint is
- * created on first use, outside any lock that other endpoints need; pools of read-only endpoints
- * hand out read-only connections. {@link #close()} closes them all, including one whose creation
- * is still under way when {@code close()} runs. Port, database, user, TLS and pool settings come
- * from the {@link LakebaseConfig}; {@code LAKEBASE_PROJECT} replaces the project id compiled
- * into the handles.
+ * {@code apiTimeout} per attempt) once per endpoint. One {@link LakebasePool} per endpoint and
+ * database is created on first use, outside any lock that other pools need; pools of the same
+ * endpoint share one credential cache. Pools of read-only endpoints hand out read-only
+ * connections. {@link #close()} closes them all, including one whose creation is still under way
+ * when {@code close()} runs. Port, user, TLS and pool settings come from the
+ * {@link LakebaseConfig}; {@code LAKEBASE_PROJECT} replaces the project id compiled into the
+ * handles.
  */
 public final class Lakebase implements AutoCloseable {
 
   private final LakebaseConfig config;
   private final WorkspaceClient client;
   private final DatabricksCalls lookups;
+  /** By endpoint path and database, as shown by {@link #stats()}. */
   private final Map<String, CompletableFuture<LakebasePool>> pools = new ConcurrentHashMap<>();
   private @Nullable String user;
   private boolean closed;
@@ -59,23 +69,78 @@ public final class Lakebase implements AutoCloseable {
     return new Lakebase(config, client);
   }
 
-  /** A jOOQ context for the branch's read-only endpoint. */
+  /**
+   * A jOOQ context for the branch's read-only endpoint, on the default database (see the class
+   * comment).
+   */
   public DSLContext readOnly(BranchRef branch) {
     return pool(branch, EndpointKind.READ_ONLY).dsl();
   }
 
-  /** A jOOQ context for the branch's read-write endpoint ({@code primary}). */
+  /**
+   * A jOOQ context for one database on the branch's read-only endpoint.
+   *
+   * @param branch the branch handle
+   * @param database a database declared on {@code branch}; wins over {@code PGDATABASE}
+   * @throws IllegalArgumentException if {@code database} is not declared on {@code branch},
+   *     before any Databricks call
+   */
+  public DSLContext readOnly(BranchRef branch, DatabaseRef database) {
+    return pool(branch, EndpointKind.READ_ONLY, database).dsl();
+  }
+
+  /**
+   * A jOOQ context for the branch's read-write endpoint ({@code primary}), on the default
+   * database (see the class comment).
+   */
   public DSLContext readWrite(BranchRef branch) {
     return pool(branch, EndpointKind.READ_WRITE).dsl();
   }
 
   /**
-   * The pool of one endpoint of the branch, created on first use. A caller that finds the pool
-   * being created by another thread waits for it (bounded by the API calls of that creation).
+   * A jOOQ context for one database on the branch's read-write endpoint ({@code primary}).
+   *
+   * @param branch the branch handle
+   * @param database a database declared on {@code branch}; wins over {@code PGDATABASE}
+   * @throws IllegalArgumentException if {@code database} is not declared on {@code branch},
+   *     before any Databricks call
+   */
+  public DSLContext readWrite(BranchRef branch, DatabaseRef database) {
+    return pool(branch, EndpointKind.READ_WRITE, database).dsl();
+  }
+
+  /**
+   * The pool of one endpoint of the branch on the default database: {@code PGDATABASE} when set,
+   * else the branch's declared database, else {@code databricks_postgres}. Created on first use;
+   * a caller that finds the pool being created by another thread waits for it (bounded by the API
+   * calls of that creation).
    *
    * @throws LakebaseClosedException after {@link #close()}, also when it ran during the creation
    */
   public LakebasePool pool(BranchRef branch, EndpointKind kind) {
+    String database = config.isSet(LakebaseSettings.DATABASE) || !branch.hasDatabase()
+        ? config.database()
+        : branch.database();
+    return pool(branch, kind, database);
+  }
+
+  /**
+   * The pool of one endpoint of the branch on one declared database, created on first use; the
+   * database wins over {@code PGDATABASE}. Pools of the same endpoint share its credential cache.
+   *
+   * @param branch the branch handle
+   * @param kind which endpoint of the branch
+   * @param database a database declared on {@code branch}
+   * @throws IllegalArgumentException if {@code database} is not declared on {@code branch},
+   *     before any Databricks call
+   * @throws LakebaseClosedException after {@link #close()}, also when it ran during the creation
+   */
+  public LakebasePool pool(BranchRef branch, EndpointKind kind, DatabaseRef database) {
+    Objects.requireNonNull(database, "database");
+    return pool(branch, kind, database.postgresNameOn(branch));
+  }
+
+  private LakebasePool pool(BranchRef branch, EndpointKind kind, String database) {
     checkOpen();
     BranchRef ref = config.projectOverride() == null
         ? branch
@@ -87,12 +152,13 @@ public final class Lakebase implements AutoCloseable {
       throw new LakebaseConfigException("endpoint", "\"" + endpoint + "\" is not an endpoint path."
           + " Check the branch handle: ids may hold letters, digits, '-', '_', '.' and '~'.");
     }
-    CompletableFuture<LakebasePool> existing = pools.get(endpoint);
+    String key = endpoint + "?database=" + database;
+    CompletableFuture<LakebasePool> existing = pools.get(key);
     if (existing == null) {
       CompletableFuture<LakebasePool> mine = new CompletableFuture<>();
-      existing = pools.putIfAbsent(endpoint, mine);
+      existing = pools.putIfAbsent(key, mine);
       if (existing == null) {
-        return create(endpoint, kind, mine);
+        return create(key, endpoint, kind, database, mine);
       }
     }
     try {
@@ -106,11 +172,11 @@ public final class Lakebase implements AutoCloseable {
   }
 
   /** Creates a pool with network calls outside any map lock; a close() meanwhile wins. */
-  private LakebasePool create(String endpoint, EndpointKind kind,
+  private LakebasePool create(String key, String endpoint, EndpointKind kind, String database,
       CompletableFuture<LakebasePool> slot) {
     LakebasePool pool = null;
     try {
-      LakebaseConfig endpointConfig = config.toBuilder().endpoint(endpoint)
+      LakebaseConfig endpointConfig = config.toBuilder().endpoint(endpoint).database(database)
           .set(LakebaseSettings.READ_ONLY, kind == EndpointKind.READ_ONLY).build();
       Target target = Target.resolve(endpointConfig, client, lookups, endpoint, this::user);
       pool = LakebasePool.open(endpointConfig, client, target);
@@ -125,7 +191,7 @@ public final class Lakebase implements AutoCloseable {
       if (pool != null) {
         pool.close();
       }
-      pools.remove(endpoint, slot);
+      pools.remove(key, slot);
       RuntimeException failure = isClosed() && !(e instanceof LakebaseClosedException)
           ? closedException()
           : null;
@@ -158,7 +224,10 @@ public final class Lakebase implements AutoCloseable {
     return new LakebaseClosedException("Lakebase is closed; create a new one.");
   }
 
-  /** Statistics of every pool opened so far, by endpoint path. */
+  /**
+   * Statistics of every pool opened so far, by endpoint path and database, e.g.
+   * {@code projects/p/branches/dev/endpoints/primary?database=orders}.
+   */
   public Map<String, LakebasePoolStats> stats() {
     Map<String, LakebasePoolStats> stats = new LinkedHashMap<>();
     pools.forEach((endpoint, pool) -> {

@@ -72,6 +72,18 @@ public final class LakebaseConfig {
     return v != null ? (T) v : setting.defaultValue();
   }
 
+  /**
+   * Whether a setting was given a value, from the environment or in code, rather than falling
+   * back to its default. {@link Lakebase} uses it for {@code PGDATABASE}: a set value wins over
+   * the database a branch handle declares, the default ({@code databricks_postgres}) does not.
+   *
+   * @param setting a setting of {@link LakebaseSettings}
+   * @return {@code true} if set, even to a value equal to the default
+   */
+  public boolean isSet(Setting<?> setting) {
+    return values.containsKey(setting);
+  }
+
   private <T> T require(Setting<T> setting) {
     return Objects.requireNonNull(get(setting), setting.name());
   }
@@ -91,7 +103,11 @@ public final class LakebaseConfig {
     return require(PORT);
   }
 
-  /** Database name ({@code PGDATABASE}, default {@code databricks_postgres}). */
+  /**
+   * Database name ({@code PGDATABASE}, default {@code databricks_postgres}). For contexts from
+   * branch handles, {@link Lakebase} uses the handle's declared database unless this is
+   * {@linkplain #isSet(Setting) set}.
+   */
   public String database() {
     return require(DATABASE);
   }

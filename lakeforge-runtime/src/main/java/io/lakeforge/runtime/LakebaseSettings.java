@@ -41,7 +41,8 @@ public final class LakebaseSettings {
       "PostgreSQL port.", 1, 65535);
   /** Setting {@code DATABASE}; see its {@link Setting#description()}. */
   public static final Setting<String> DATABASE = text("database", List.of("PGDATABASE"),
-      "databricks_postgres", "Database name; passed as a connection property, never into the URL.",
+      "databricks_postgres", "Database name; when set, it wins over the database a branch handle"
+          + " declares. Passed as a connection property, never into the URL.",
       "a database name", d -> true);
   /** Setting {@code USER}; see its {@link Setting#description()}. */
   public static final Setting<String> USER = text("user", List.of("PGUSER", "DATABRICKS_CLIENT_ID"),

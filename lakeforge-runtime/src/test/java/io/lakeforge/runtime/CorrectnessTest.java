@@ -68,7 +68,8 @@ class CorrectnessTest {
     try (Lakebase lakebase = Lakebase.create(config.toBuilder().host(null).endpoint(null).build(),
         env.client())) {
       assertEquals(1, lakebase.readWrite(generated).fetchValue(DSL.inline(1)));
-      assertTrue(lakebase.stats().containsKey(GENERATED), lakebase.stats().keySet().toString());
+      assertTrue(lakebase.stats().containsKey(
+          GENERATED + "?database=" + TestLakebase.DATABASE), lakebase.stats().keySet().toString());
     }
   }
 

@@ -20,6 +20,8 @@ class PerBranchTest {
   private static final BranchRef STAGING =
       new BranchRef("lakeforge-main", "staging", "primary", "readonly");
 
+  private static final String ON_DATABASE = "?database=" + TestLakebase.DATABASE;
+
   private final TestLakebase env = TestLakebase.get();
   private final DatabricksEmulator emulator = env.emulator();
 
@@ -42,7 +44,8 @@ class PerBranchTest {
         assertEquals(TestLakebase.ROLE, ro.fetchValue(DSL.currentUser()));
         assertEquals(TestLakebase.ROLE, rw.fetchValue(DSL.currentUser()));
       }
-      assertEquals(List.of(DEV.readWriteEndpointPath(), DEV.readOnlyEndpointPath()).stream().sorted().toList(),
+      assertEquals(List.of(DEV.readWriteEndpointPath() + ON_DATABASE,
+              DEV.readOnlyEndpointPath() + ON_DATABASE).stream().sorted().toList(),
           lakebase.stats().keySet().stream().sorted().toList());
       assertEquals(2, emulator.endpointCalls(), "one host lookup per endpoint, then cached");
       assertEquals(2, emulator.credentialCalls(), "one credential cache per endpoint");
@@ -57,7 +60,8 @@ class PerBranchTest {
     try (Lakebase lakebase = Lakebase.create(
         config().projectOverride("deployed-elsewhere").build(), env.client())) {
       lakebase.readOnly(DEV).fetchValue(DSL.inline(1));
-      assertEquals(List.of("projects/deployed-elsewhere/branches/dev/endpoints/readonly"),
+      assertEquals(List.of("projects/deployed-elsewhere/branches/dev/endpoints/readonly"
+              + ON_DATABASE),
           List.copyOf(lakebase.stats().keySet()));
     }
   }
