@@ -34,6 +34,8 @@ class WorkflowStructureTest {
   private static final Pattern SHA_PIN = Pattern.compile("[\\w.-]+/[\\w.-]+@[0-9a-f]{40}");
   private static final String PLAN_ID = "${{ vars.DATABRICKS_PLAN_CLIENT_ID }}";
   private static final String DEPLOY_ID = "${{ vars.DATABRICKS_DEPLOY_CLIENT_ID }}";
+  private static final String PREVIEW_ID = "${{ vars.DATABRICKS_PREVIEW_CLIENT_ID }}";
+  private static final String BASE_SHA = "${{ github.event.pull_request.base.sha }}";
   private static final String ON_MAIN = "github.ref == 'refs/heads/main'";
 
   /** A job that holds id-token: its environment, its identity and the bundle step it runs. */
@@ -44,7 +46,8 @@ class WorkflowStructureTest {
       "deploy.yml:apply", new TokenJob("lakebase", DEPLOY_ID, "scripts/bundle.sh apply"),
       "destroy.yml:plan", new TokenJob("lakebase-plan", PLAN_ID, "scripts/bundle.sh destroy-plan"),
       "destroy.yml:destroy", new TokenJob("lakebase-destroy", DEPLOY_ID, "scripts/bundle.sh destroy"),
-      "verify.yml:plan", new TokenJob("lakebase-plan", PLAN_ID, "scripts/bundle.sh plan"));
+      "verify.yml:plan", new TokenJob("lakebase-plan", PLAN_ID, "scripts/bundle.sh plan"),
+      "preview.yml:preview", new TokenJob("lakebase-preview", PREVIEW_ID, ""));
 
   private static Map<String, Object> load(Path file) throws IOException {
     return (Map<String, Object>) new Load(LoadSettings.builder().build())
@@ -115,8 +118,8 @@ class WorkflowStructureTest {
   }
 
   @Test
-  void theThreeWorkflowsExist() throws IOException {
-    assertEquals(List.of("deploy.yml", "destroy.yml", "verify.yml"), workflowNames());
+  void theFourWorkflowsExist() throws IOException {
+    assertEquals(List.of("deploy.yml", "destroy.yml", "preview.yml", "verify.yml"), workflowNames());
   }
 
   @Test
@@ -191,7 +194,11 @@ class WorkflowStructureTest {
         assertEquals("github-oidc", env.get("DATABRICKS_AUTH_TYPE"), where);
         assertEquals("${{ vars.DATABRICKS_HOST }}", env.get("DATABRICKS_HOST"), where);
         assertEquals("${{ vars.DATABRICKS_TOKEN_AUDIENCE }}", env.get("DATABRICKS_TOKEN_AUDIENCE"), where);
-        assertEquals(DEPLOY_ID, env.get("BUNDLE_VAR_deploy_principal"), where + ": the state lives with the deployer");
+        if (name.equals("preview.yml")) {
+          assertNull(env.get("BUNDLE_VAR_deploy_principal"), where + ": previews never touch the bundle");
+        } else {
+          assertEquals(DEPLOY_ID, env.get("BUNDLE_VAR_deploy_principal"), where + ": the state lives with the deployer");
+        }
         String bundleStep = runs(job).stream().filter(r -> r.startsWith("scripts/bundle.sh")).findFirst().orElse("");
         found.put(where, new TokenJob(String.valueOf(job.get("environment")),
             String.valueOf(env.get("DATABRICKS_CLIENT_ID")), bundleStep));
@@ -225,6 +232,10 @@ class WorkflowStructureTest {
       List<String> runs = runs(job(e.getKey()));
       for (String run : runs) {
         assertFalse(run.contains("${{"), e.getKey() + ": inputs reach steps only through env: " + run);
+      }
+      if (e.getKey().equals("preview.yml:preview")) {
+        assertEquals(List.of("scripts/preview.sh"), runs, e.getKey());
+        continue;
       }
       List<String> expected = new ArrayList<>();
       if (e.getKey().equals("destroy.yml:plan")) {
@@ -269,6 +280,36 @@ class WorkflowStructureTest {
     assertEquals("verify", plan.get("needs"));
     assertEquals(List.of("lakebase-bundle"), artifacts(plan, "download-artifact"));
     assertEquals("report", env(plan).get("DELETE_GUARD"));
+  }
+
+  @Test
+  void thePreviewRunsOnlyBaseCommitCodeWithATokenAndSkipsForks() throws IOException {
+    Map<String, Object> workflow = load("preview.yml");
+    Map<String, Object> on = (Map<String, Object>) workflow.get("on");
+    assertEquals(Map.of("types", List.of("opened", "reopened", "synchronize", "closed")),
+        on.get("pull_request"));
+    assertEquals(Set.of("pull_request"), on.keySet(), "never pull_request_target");
+    Map<String, Object> concurrency = (Map<String, Object>) workflow.get("concurrency");
+    assertEquals("lakebase-preview-${{ github.event.pull_request.number }}", concurrency.get("group"));
+    assertEquals(false, concurrency.get("cancel-in-progress"));
+
+    Map<String, Object> build = job("preview.yml:build");
+    assertEquals("github.event.pull_request.head.repo.full_name == github.repository", build.get("if"));
+    assertNull(build.get("permissions"), "the build holds no token");
+    assertEquals(List.of("lakeforge-cli"), artifacts(build, "upload-artifact"));
+    Map<String, Object> preview = job("preview.yml:preview");
+    assertEquals("build", preview.get("needs"));
+    assertEquals(List.of("lakeforge-cli"), artifacts(preview, "download-artifact"));
+    for (Map<String, Object> job : List.of(build, preview)) {
+      for (Map<String, Object> step : steps(job)) {
+        if (String.valueOf(step.get("uses")).startsWith("actions/checkout@")) {
+          assertEquals(BASE_SHA, ((Map<String, Object>) step.get("with")).get("ref"),
+              "only the base commit's code runs: " + step);
+        }
+      }
+    }
+    assertFalse(Files.readString(WORKFLOWS.resolve("preview.yml")).contains("head.sha"));
+    assertEquals(List.of("./mvnw -B -ntp -q -pl lakeforge-cli -am package -DskipTests"), runs(build));
   }
 
   @Test
