@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The preview job of .github/workflows/preview.yml: a Lakebase branch per pull request.
 #   opened / reopened / synchronize: create pr-<number> from PREVIEW_SOURCE (or pick it up if it
-#     exists with that source) and set its expiry to PREVIEW_TTL from now; write the branch, its
-#     endpoint host and expiry to the job summary
+#     exists with that source) and set its expiry to PREVIEW_TTL from now; apply the pull request's
+#     SQL migrations (PREVIEW_MIGRATIONS, collected by scripts/preview-migrations.sh) with Flyway
+#     through LakebaseDataSource; write the branch, its endpoint host and expiry to the job summary
 #   closed: delete pr-<number> (nothing to do if it is gone already)
 # Runs only code from the default branch: the command-line jar built from the base commit
 # (LAKEFORGE_CLI) and this script, checked out at the base commit. Authentication is the SDK's
 # default chain: DATABRICKS_AUTH_TYPE=github-oidc with the preview service principal.
 # Env: PR_NUMBER, PR_ACTION, PROJECT_NAME, PREVIEW_SOURCE (default staging), PREVIEW_TTL (default 7d),
-#      CUSTOM_BRANCHES (declared branches besides production, never touched), LAKEFORGE_CLI, JAVA.
+#      CUSTOM_BRANCHES (declared branches besides production, never touched), LAKEFORGE_CLI, JAVA,
+#      PREVIEW_MIGRATIONS (default target/preview/migrations; skipped when it holds no .sql file).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -33,6 +35,12 @@ case "${PR_ACTION:-}" in
     endpoint="$(jq -er '.endpoints[0].path' <<< "$info")"
     expires="$(jq -er '.expire_time' <<< "$info")"
     path="$(jq -er '.branch' <<< "$info")"
+    migrations="${PREVIEW_MIGRATIONS:-$ROOT/target/preview/migrations}"
+    migrated="none in this pull request"
+    if compgen -G "$migrations/*.sql" > /dev/null; then
+      result="$(lakeforge migrate --branch "$branch" --migrations "$migrations")"
+      migrated="$(jq -r '"\(.migrations_executed) applied, schema version \(.schema_version // "-")"' <<< "$result")"
+    fi
     jq '{branch, source_branch, endpoints, expire_time}' <<< "$info"
     {
       printf '### Preview branch\n\n'
@@ -40,7 +48,8 @@ case "${PR_ACTION:-}" in
       printf '| Branch | `%s` (from `%s`) |\n' "$path" "$source_branch"
       printf '| Endpoint | `%s` |\n' "$endpoint"
       printf '| Host | `%s` |\n' "$host"
-      printf '| Expires | %s |\n\n' "$expires"
+      printf '| Expires | %s |\n' "$expires"
+      printf '| Migrations | %s |\n\n' "$migrated"
       printf 'Connect with a short-lived credential: `databricks postgres generate-database-credential %s`.\n' "$endpoint"
     } | summary
     ;;

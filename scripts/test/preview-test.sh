@@ -51,8 +51,9 @@ job() {
   rm -f "$scratch/summary"
   # shellcheck disable=SC2046 # NAME=value lines without spaces, one word each
   env -i PATH="$PATH" HOME="$HOME" \
-    $(grep -E '^(DATABRICKS_HOST|DATABRICKS_CLIENT_ID|ACTIONS_ID_TOKEN_REQUEST_URL|ACTIONS_ID_TOKEN_REQUEST_TOKEN)=' "$scratch/env") \
+    $(grep -E '^(DATABRICKS_HOST|DATABRICKS_CLIENT_ID|ACTIONS_ID_TOKEN_REQUEST_URL|ACTIONS_ID_TOKEN_REQUEST_TOKEN|PGPORT)=' "$scratch/env") \
     DATABRICKS_AUTH_TYPE=github-oidc DATABRICKS_TOKEN_AUDIENCE=emulator-audience \
+    PGSSLMODE=disable PREVIEW_MIGRATIONS="$scratch/migrations" \
     PROJECT_NAME=lakeforge-main PREVIEW_SOURCE=staging PREVIEW_TTL=7d \
     CUSTOM_BRANCHES=dev,staging,pre-prod LAKEFORGE_CLI="$cli" \
     GITHUB_STEP_SUMMARY="$scratch/summary" "$@" "$repo/scripts/preview.sh" \
@@ -76,8 +77,21 @@ no_credential() {
     && ! grep -qE 'emu-(pg|access)-' "$scratch/out.txt" "$scratch/summary"
 }
 
+# The build job's part: only V<version>__<name>.sql regular files are handed over.
+mkdir -p "$scratch/pr/sample-infra/src/main/resources/db/migration"
+cp "$repo"/sample-infra/src/main/resources/db/migration/*.sql "$scratch/pr/sample-infra/src/main/resources/db/migration/"
+ln -s /etc/passwd "$scratch/pr/sample-infra/src/main/resources/db/migration/V9__link.sql"
+echo 'class X {}' > "$scratch/pr/sample-infra/src/main/resources/db/migration/V8__Code.java"
+(cd "$scratch" && mkdir -p repo-copy && cp -r "$repo/scripts" repo-copy/ \
+  && repo-copy/scripts/preview-migrations.sh "$scratch/pr" > "$scratch/collect.txt" 2>&1)
+check "collect: the build job hands over only SQL migrations" \
+  test "$(ls "$scratch/repo-copy/target/preview/migrations")" = "V1__orders.sql"
+mv "$scratch/repo-copy/target/preview/migrations" "$scratch/migrations"
+
 job PR_NUMBER=42 PR_ACTION=opened
 check "opened: the job succeeds" test "$?" -eq 0
+check "opened: the pull request's migration ran on the branch" summary_has '| Migrations | 1 applied, schema version 1 |'
+
 check "opened: the summary names the branch and its source" summary_has '`projects/lakeforge-main/branches/pr-42` (from `staging`)'
 check "opened: the endpoint host is the branch's own loopback address" own_host
 check "opened: the summary has the expiry" summary_has '| Expires | '
@@ -87,6 +101,8 @@ first_expiry="$(grep -F '| Expires |' "$scratch/summary")"
 sleep 1
 job PR_NUMBER=42 PR_ACTION=synchronize
 check "synchronize: the same branch is picked up" test "$?" -eq 0
+check "synchronize: applied migrations are not run again" summary_has '| Migrations | 0 applied'
+
 check "synchronize: the expiry moves on" test "$(grep -F '| Expires |' "$scratch/summary")" != "$first_expiry"
 
 check "no credential in the job's output or summary" no_credential

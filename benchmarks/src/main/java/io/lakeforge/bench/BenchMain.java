@@ -15,7 +15,7 @@ import java.util.Map;
  *
  * <pre>
  * ./mvnw -q -Pbench package -DskipTests
- * java -jar benchmarks/target/benchmarks.jar all | hotpath | interleaved | churn | burst | refresh | processor | soak [seconds]
+ * java -jar benchmarks/target/benchmarks.jar all | hotpath | interleaved | churn | burst | refresh | processor | branch | soak [seconds]
  * </pre>
  */
 public final class BenchMain {
@@ -39,6 +39,7 @@ public final class BenchMain {
       case "burst" -> out.append(ColdBurst.run());
       case "refresh" -> out.append(RefreshAhead.run());
       case "processor" -> out.append(ProcessorCompile.run());
+      case "branch" -> out.append(BranchCreate.run());
       case "soak" -> {
         Soak.Result r = Soak.run(args.length > 1 ? Integer.parseInt(args[1]) : 60);
         out.append(r.report());
@@ -52,7 +53,7 @@ public final class BenchMain {
       }
       default -> throw new IllegalArgumentException(
           "unknown benchmark " + what
-              + "; use all, hotpath, interleaved, churn, burst, refresh, processor or soak");
+              + "; use all, hotpath, interleaved, churn, burst, refresh, processor, branch or soak");
     }
     System.out.println(out);
     Path results = Path.of("benchmarks/target/results.md");

@@ -36,6 +36,7 @@ final class BranchCommand {
         branch extend --project P --branch B [--ttl 7d]
         branch delete --project P --branch B
         branch list   --project P
+        branch migrate --project P --branch B --migrations DIR
       Options:
         --project P      the Lakebase project id (default: PROJECT_NAME)
         --branch B       the ephemeral branch id, e.g. pr-42
@@ -44,6 +45,8 @@ final class BranchCommand {
         --budget T       how long create waits for the branch and its endpoint (default 10m)
         --declared LIST  the topology's branch ids, never deleted or extended here
                          (default: CUSTOM_BRANCHES; production is always protected)
+        --migrations DIR Flyway SQL migrations (V1__name.sql ...) to apply to an ephemeral branch,
+                         through LakebaseDataSource (PGDATABASE, PGPORT, PGSSLMODE, ... apply)
         --output json    machine-readable output (default: text)
       Authentication: the Databricks SDK's default chain (DATABRICKS_HOST with OAuth M2M,
       DATABRICKS_AUTH_TYPE=github-oidc, a profile, ...).
@@ -51,7 +54,7 @@ final class BranchCommand {
       """;
 
   private static final Set<String> FLAGS = Set.of("--project", "--branch", "--from", "--ttl",
-      "--budget", "--declared", "--output");
+      "--budget", "--declared", "--output", "--migrations");
 
   private BranchCommand() {}
 
@@ -116,7 +119,7 @@ final class BranchCommand {
       }
     }
     switch (sub) {
-      case "create", "extend", "delete" -> {
+      case "create", "extend", "delete", "migrate" -> {
         if (branch == null || branch.isBlank()) {
           return usage(err, "branch " + sub + " needs --branch");
         }
@@ -127,6 +130,9 @@ final class BranchCommand {
       default -> {
         return usage(err, "unknown subcommand \"" + sub + "\"");
       }
+    }
+    if (sub.equals("migrate") && !opts.containsKey("--migrations")) {
+      return usage(err, "branch migrate needs --migrations (a directory of SQL migrations)");
     }
     if (sub.equals("create") && !opts.containsKey("--from")) {
       return usage(err, "branch create needs --from (the source branch id)");
@@ -155,6 +161,10 @@ final class BranchCommand {
           branches.extend(branch, ttl);
           Optional<BranchInfo> info = branches.find(branch);
           print(out, json, "extended", info.orElseThrow());
+        }
+        case "migrate" -> {
+          return Migrate.run(env, client, branches, branch, opts.get("--migrations"), json, out,
+              err);
         }
         case "delete" -> {
           boolean deleted = branches.delete(branch);
@@ -226,7 +236,7 @@ final class BranchCommand {
     return m;
   }
 
-  private static String write(Object value) {
+  static String write(Object value) {
     try {
       return new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT)
           .writeValueAsString(value);

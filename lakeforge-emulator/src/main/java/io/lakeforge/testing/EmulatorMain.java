@@ -37,7 +37,8 @@ public final class EmulatorMain {
         .setCleanDataDirectory(true)
         .setServerConfig("listen_addresses", "127.0.0.1")
         .start()) {
-      String role = "preview-sp@example.com";
+      // A service principal's PostgreSQL role is its application id (the OAuth client id).
+      String role = "lakeforge-test-sp";
       try (Connection c = postgres.getPostgresDatabase().getConnection();
           Statement s = c.createStatement()) {
         s.execute("create role \"" + role + "\" login");
@@ -56,6 +57,7 @@ public final class EmulatorMain {
             "DATABRICKS_CLIENT_ID=" + emulator.clientId(),
             "ACTIONS_ID_TOKEN_REQUEST_URL=" + emulator.githubIdTokenUrl() + "?api-version=2.0",
             "ACTIONS_ID_TOKEN_REQUEST_TOKEN=" + emulator.githubRequestToken(),
+            "PGPORT=" + postgres.getPort(),
             "");
         Path file = Path.of(args[0]);
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");

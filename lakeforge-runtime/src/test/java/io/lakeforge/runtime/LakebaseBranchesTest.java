@@ -172,13 +172,16 @@ class LakebaseBranchesTest {
 
   @Test
   void ttlExpiryRemovesTheBranchAndExtendMovesTheExpiry() throws Exception {
-    BranchInfo extended = branches.create(DEV, "pr-6", Duration.ofSeconds(3));
+    BranchInfo extended = branches.create(DEV, "pr-6", Duration.ofMinutes(10));
     Instant before = extended.expireTime();
     BranchInfo after = branches.extend("pr-6", Duration.ofHours(3));
     assertTrue(after.expireTime().isAfter(before.plus(Duration.ofHours(2))));
+    assertTrue(branches.find("pr-6").get().expireTime().equals(after.expireTime()));
     assertEquals(Reason.REFUSED, assertThrows(LakebaseBranchException.class,
         () -> branches.extend("dev", Duration.ofHours(1))).reason());
-    BranchInfo shortLived = branches.create(DEV, "pr-5", Duration.ofSeconds(3));
+    BranchInfo shortLived = branches.create(DEV, "pr-5", Duration.ofMinutes(10));
+    // Shortened once it exists, so a slow copy on a busy machine cannot outlive the TTL.
+    branches.extend("pr-5", Duration.ofSeconds(4));
 
     Map<String, BranchInfo> listed = branches.list().stream()
         .collect(Collectors.toMap(BranchInfo::branchId, Function.identity()));

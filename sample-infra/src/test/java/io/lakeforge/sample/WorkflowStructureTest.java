@@ -296,20 +296,35 @@ class WorkflowStructureTest {
     Map<String, Object> build = job("preview.yml:build");
     assertEquals("github.event.pull_request.head.repo.full_name == github.repository", build.get("if"));
     assertNull(build.get("permissions"), "the build holds no token");
-    assertEquals(List.of("lakeforge-cli"), artifacts(build, "upload-artifact"));
+    assertEquals(List.of("lakeforge-preview"), artifacts(build, "upload-artifact"));
     Map<String, Object> preview = job("preview.yml:preview");
     assertEquals("build", preview.get("needs"));
-    assertEquals(List.of("lakeforge-cli"), artifacts(preview, "download-artifact"));
-    for (Map<String, Object> job : List.of(build, preview)) {
-      for (Map<String, Object> step : steps(job)) {
-        if (String.valueOf(step.get("uses")).startsWith("actions/checkout@")) {
-          assertEquals(BASE_SHA, ((Map<String, Object>) step.get("with")).get("ref"),
-              "only the base commit's code runs: " + step);
-        }
+    assertEquals(List.of("lakeforge-preview"), artifacts(preview, "download-artifact"));
+    for (Map<String, Object> step : steps(preview)) {
+      if (String.valueOf(step.get("uses")).startsWith("actions/checkout@")) {
+        assertEquals(BASE_SHA, ((Map<String, Object>) step.get("with")).get("ref"),
+            "the token job runs only the base commit's code: " + step);
       }
     }
-    assertFalse(Files.readString(WORKFLOWS.resolve("preview.yml")).contains("head.sha"));
-    assertEquals(List.of("./mvnw -B -ntp -q -pl lakeforge-cli -am package -DskipTests"), runs(build));
+    // The build checks out the base first and builds from it; the pull request's head comes after
+    // the build, into its own folder, and only its SQL migrations are taken.
+    List<Map<String, Object>> buildSteps = steps(build);
+    assertEquals(BASE_SHA, ((Map<String, Object>) buildSteps.get(0).get("with")).get("ref"));
+    int built = -1;
+    int head = -1;
+    for (int i = 0; i < buildSteps.size(); i++) {
+      Object run = buildSteps.get(i).get("run");
+      Map<String, Object> with = (Map<String, Object>) buildSteps.get(i).getOrDefault("with", Map.of());
+      if (run != null && run.toString().contains("./mvnw")) {
+        built = i;
+      }
+      if ("${{ github.event.pull_request.head.sha }}".equals(with.get("ref"))) {
+        head = i;
+        assertEquals("pr-head", with.get("path"));
+      }
+    }
+    assertTrue(built > 0 && head > built, "build before the head checkout");
+    assertTrue(runs(build).contains("scripts/preview-migrations.sh pr-head"));
   }
 
   @Test
