@@ -148,7 +148,8 @@ class SampleTopologyTest {
   /** The build's inputs only: no .git, no target directories, no other module's state. */
   private static void copyRepository(Path to) throws IOException {
     Set<String> top = Set.of("pom.xml", "mvnw", ".mvn", "lakeforge-annotations",
-        "lakeforge-processor", "lakeforge-cli", "lakeforge-runtime", "sample-infra", "resources",
+        "lakeforge-processor", "lakeforge-cli", "lakeforge-emulator", "lakeforge-runtime",
+        "lakeforge-test", "sample-infra", "resources",
         "databricks.yml");
     for (String name : top) {
       Path from = REPO.resolve(name);
