@@ -84,14 +84,14 @@ final class BranchCreate {
     double b = BenchEnv.median(template);
     StringBuilder out = new StringBuilder("### Branch create → first query (offline, median of "
         + RUNS + ")\n\n");
-    out.append(BenchMain.row(List.of("what", "ms", "share / ratio"))).append('\n');
-    out.append(BenchMain.row(List.of("---", "---:", "---:"))).append('\n');
+    out.append(BenchMain.row(List.of("what", "ms", "share / ratio")));
+    out.append(BenchMain.row(List.of("---", "---:", "---:")));
     out.append(BenchMain.row(List.of("branch: create → first successful query",
-        String.format("%.0f", t), "1.00"))).append('\n');
+        String.format("%.0f", t), "1.00")));
     out.append(BenchMain.row(List.of("  of which waiting for the operation",
-        String.format("%.0f", o), String.format("%.0f %%", 100 * o / t)))).append('\n');
+        String.format("%.0f", o), String.format("%.0f %%", 100 * o / t))));
     out.append(BenchMain.row(List.of("CREATE DATABASE … TEMPLATE → first query (same server)",
-        String.format("%.0f", b), String.format("%.2f× the branch", b / t)))).append('\n');
+        String.format("%.0f", b), String.format("%.2f× the branch", b / t))));
     return out.append('\n').toString();
   }
 }
