@@ -109,17 +109,15 @@ final class BranchServer implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .start();
-    if (!p.waitFor(90, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      p.destroyForcibly();
-      BranchServer failed = new BranchServer(host, port, to, binDir);
-      String log = failed.log();
-      failed.close();
-      throw new IOException("branch server on " + host + " did not start: " + log);
-    }
     BranchServer server = new BranchServer(host, port, to, binDir);
     try {
+      if (!p.waitFor(90, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        throw new IOException("branch server on " + host + " did not start: " + server.log());
+      }
       server.awaitReady(Duration.ofSeconds(60));
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      // Never leave a started server behind (e.g. when the emulator closes mid-copy).
       server.close();
       throw e;
     }

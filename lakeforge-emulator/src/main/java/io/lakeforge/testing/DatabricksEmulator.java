@@ -1001,7 +1001,18 @@ public final class DatabricksEmulator implements AutoCloseable {
     server.stop(0);
     handlers.shutdownNow();
     rotations.shutdownNow();
-    copier.shutdownNow();
+    // Let a copy in progress finish: it finds its branch gone and stops its own server.
+    List<EmuBranch> all = List.copyOf(branches.values());
+    branches.clear();
+    copier.shutdown();
+    try {
+      copier.awaitTermination(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (EmuBranch b : all) {
+      branches.putIfAbsent(b.path, b);
+    }
     for (String path : List.copyOf(branches.keySet())) {
       EmuBranch b = branches.remove(path);
       if (b != null && b.server() != null) {
