@@ -1,10 +1,12 @@
 package io.lakeforge.cli;
 
+import com.databricks.sdk.WorkspaceClient;
 import io.lakeforge.processor.LakeforgeCli;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The one LakeForge command line: {@code java -jar lakeforge-cli.jar [COMMAND] [OPTIONS]}. Without a
@@ -18,6 +20,7 @@ public final class Lakeforge {
   static final String COMMANDS = """
       Commands:
         generate   write lakebase.yml from PROJECT_NAME and CUSTOM_BRANCHES (the default)
+        branch     create, extend, delete or list ephemeral branches (previews, test runs)
       Run java -jar lakeforge-cli.jar COMMAND --help for a command's options.
       """;
 
@@ -37,6 +40,15 @@ public final class Lakeforge {
 
   static int run(Map<String, String> env, String[] args, Path workDir, PrintStream out,
       PrintStream err) {
+    return run(env, args, workDir, out, err, WorkspaceClient::new);
+  }
+
+  /** As above, with the Databricks client of the {@code branch} commands from {@code clients}. */
+  static int run(Map<String, String> env, String[] args, Path workDir, PrintStream out,
+      PrintStream err, Supplier<WorkspaceClient> clients) {
+    if (args.length > 0 && args[0].equals("branch")) {
+      return BranchCommand.run(env, Arrays.copyOfRange(args, 1, args.length), out, err, clients);
+    }
     if (args.length == 0 || args[0].startsWith("-")) {
       return LakeforgeCli.run(env, args, workDir, out, err);
     }

@@ -1,23 +1,18 @@
 package io.lakeforge.processor;
 
+import io.lakeforge.annotations.LakebaseIds;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /** Lakebase identifier rules, shared by every check of project, branch and endpoint ids. */
 final class Ids {
 
-  static final int MAX_LENGTH = 63;
-  static final String RULE =
-      "ids are 1-63 characters: a lowercase letter, then lowercase letters, digits and hyphens,"
-          + " not ending with a hyphen";
-
-  /** The bundle schema's id rule, plus RFC 1123's: a label does not end with a hyphen. */
-  private static final Pattern VALID = Pattern.compile("[a-z]([a-z0-9-]{0,61}[a-z0-9])?");
+  static final int MAX_LENGTH = LakebaseIds.MAX_LENGTH;
+  static final String RULE = LakebaseIds.RULE;
 
   private Ids() {}
 
   static boolean isValid(String id) {
-    return VALID.matcher(id).matches();
+    return LakebaseIds.isValid(id);
   }
 
   /** Resource-key form of an id: lowercase, anything but a letter or digit becomes {@code _}. */

@@ -191,8 +191,8 @@ class SampleTopologyTest {
   /** The build's inputs only: no .git, no target directories, no other module's state. */
   private static void copyRepository(Path to) throws IOException {
     Set<String> top = Set.of("pom.xml", "mvnw", ".mvn", "lakeforge-annotations",
-        "lakeforge-processor", "lakeforge-cli", "lakeforge-runtime", "sample-infra", "resources",
-        "databricks.yml",
+        "lakeforge-processor", "lakeforge-cli", "lakeforge-emulator", "lakeforge-runtime",
+        "lakeforge-test", "sample-infra", "resources", "databricks.yml",
         // Listed in the root pom's <modules>, so Maven reads them even with -pl sample-infra.
         "lakeforge-micrometer", "lakeforge-spring-boot-starter", "sample-spring-boot");
     for (String name : top) {

@@ -34,6 +34,8 @@ class WorkflowStructureTest {
   private static final Pattern SHA_PIN = Pattern.compile("[\\w.-]+/[\\w.-]+@[0-9a-f]{40}");
   private static final String PLAN_ID = "${{ vars.DATABRICKS_PLAN_CLIENT_ID }}";
   private static final String DEPLOY_ID = "${{ vars.DATABRICKS_DEPLOY_CLIENT_ID }}";
+  private static final String PREVIEW_ID = "${{ vars.DATABRICKS_PREVIEW_CLIENT_ID }}";
+  private static final String BASE_SHA = "${{ github.event.pull_request.base.sha }}";
   private static final String ON_MAIN = "github.ref == 'refs/heads/main'";
 
   /** A job that holds id-token: its environment, its identity and the bundle step it runs. */
@@ -44,7 +46,8 @@ class WorkflowStructureTest {
       "deploy.yml:apply", new TokenJob("lakebase", DEPLOY_ID, "scripts/bundle.sh apply"),
       "destroy.yml:plan", new TokenJob("lakebase-plan", PLAN_ID, "scripts/bundle.sh destroy-plan"),
       "destroy.yml:destroy", new TokenJob("lakebase-destroy", DEPLOY_ID, "scripts/bundle.sh destroy"),
-      "verify.yml:plan", new TokenJob("lakebase-plan", PLAN_ID, "scripts/bundle.sh plan"));
+      "verify.yml:plan", new TokenJob("lakebase-plan", PLAN_ID, "scripts/bundle.sh plan"),
+      "preview.yml:preview", new TokenJob("lakebase-preview", PREVIEW_ID, ""));
 
   private static Map<String, Object> load(Path file) throws IOException {
     return (Map<String, Object>) new Load(LoadSettings.builder().build())
@@ -115,8 +118,8 @@ class WorkflowStructureTest {
   }
 
   @Test
-  void theThreeWorkflowsExist() throws IOException {
-    assertEquals(List.of("deploy.yml", "destroy.yml", "verify.yml"), workflowNames());
+  void theFourWorkflowsExist() throws IOException {
+    assertEquals(List.of("deploy.yml", "destroy.yml", "preview.yml", "verify.yml"), workflowNames());
   }
 
   @Test
@@ -191,7 +194,11 @@ class WorkflowStructureTest {
         assertEquals("github-oidc", env.get("DATABRICKS_AUTH_TYPE"), where);
         assertEquals("${{ vars.DATABRICKS_HOST }}", env.get("DATABRICKS_HOST"), where);
         assertEquals("${{ vars.DATABRICKS_TOKEN_AUDIENCE }}", env.get("DATABRICKS_TOKEN_AUDIENCE"), where);
-        assertEquals(DEPLOY_ID, env.get("BUNDLE_VAR_deploy_principal"), where + ": the state lives with the deployer");
+        if (name.equals("preview.yml")) {
+          assertNull(env.get("BUNDLE_VAR_deploy_principal"), where + ": previews never touch the bundle");
+        } else {
+          assertEquals(DEPLOY_ID, env.get("BUNDLE_VAR_deploy_principal"), where + ": the state lives with the deployer");
+        }
         String bundleStep = runs(job).stream().filter(r -> r.startsWith("scripts/bundle.sh")).findFirst().orElse("");
         found.put(where, new TokenJob(String.valueOf(job.get("environment")),
             String.valueOf(env.get("DATABRICKS_CLIENT_ID")), bundleStep));
@@ -247,6 +254,10 @@ class WorkflowStructureTest {
       for (String run : runs) {
         assertFalse(run.contains("${{"), e.getKey() + ": inputs reach steps only through env: " + run);
       }
+      if (e.getKey().equals("preview.yml:preview")) {
+        assertEquals(List.of("scripts/preview.sh"), runs, e.getKey());
+        continue;
+      }
       List<String> expected = new ArrayList<>();
       if (e.getKey().equals("destroy.yml:plan")) {
         expected.add("scripts/validate-inputs.sh");
@@ -290,6 +301,51 @@ class WorkflowStructureTest {
     assertEquals("verify", plan.get("needs"));
     assertEquals(List.of("lakebase-bundle"), artifacts(plan, "download-artifact"));
     assertEquals("report", env(plan).get("DELETE_GUARD"));
+  }
+
+  @Test
+  void thePreviewRunsOnlyBaseCommitCodeWithATokenAndSkipsForks() throws IOException {
+    Map<String, Object> workflow = load("preview.yml");
+    Map<String, Object> on = (Map<String, Object>) workflow.get("on");
+    assertEquals(Map.of("types", List.of("opened", "reopened", "synchronize", "closed")),
+        on.get("pull_request"));
+    assertEquals(Set.of("pull_request"), on.keySet(), "never pull_request_target");
+    Map<String, Object> concurrency = (Map<String, Object>) workflow.get("concurrency");
+    assertEquals("lakebase-preview-${{ github.event.pull_request.number }}", concurrency.get("group"));
+    assertEquals(false, concurrency.get("cancel-in-progress"));
+
+    Map<String, Object> build = job("preview.yml:build");
+    assertEquals("github.event.pull_request.head.repo.full_name == github.repository", build.get("if"));
+    assertNull(build.get("permissions"), "the build holds no token");
+    assertEquals(List.of("lakeforge-preview"), artifacts(build, "upload-artifact"));
+    Map<String, Object> preview = job("preview.yml:preview");
+    assertEquals("build", preview.get("needs"));
+    assertEquals(List.of("lakeforge-preview"), artifacts(preview, "download-artifact"));
+    for (Map<String, Object> step : steps(preview)) {
+      if (String.valueOf(step.get("uses")).startsWith("actions/checkout@")) {
+        assertEquals(BASE_SHA, ((Map<String, Object>) step.get("with")).get("ref"),
+            "the token job runs only the base commit's code: " + step);
+      }
+    }
+    // The build checks out the base first and builds from it; the pull request's head comes after
+    // the build, into its own folder, and only its SQL migrations are taken.
+    List<Map<String, Object>> buildSteps = steps(build);
+    assertEquals(BASE_SHA, ((Map<String, Object>) buildSteps.get(0).get("with")).get("ref"));
+    int built = -1;
+    int head = -1;
+    for (int i = 0; i < buildSteps.size(); i++) {
+      Object run = buildSteps.get(i).get("run");
+      Map<String, Object> with = (Map<String, Object>) buildSteps.get(i).getOrDefault("with", Map.of());
+      if (run != null && run.toString().contains("./mvnw")) {
+        built = i;
+      }
+      if ("${{ github.event.pull_request.head.sha }}".equals(with.get("ref"))) {
+        head = i;
+        assertEquals("pr-head", with.get("path"));
+      }
+    }
+    assertTrue(built > 0 && head > built, "build before the head checkout");
+    assertTrue(runs(build).contains("scripts/preview-migrations.sh pr-head"));
   }
 
   @Test

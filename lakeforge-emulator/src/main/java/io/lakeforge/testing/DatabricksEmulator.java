@@ -47,7 +47,13 @@ import org.postgresql.PGConnection;
  * is rotated, so only a live credential logs in. PostgreSQL holds one password per role while
  * Lakebase accepts every live credential, so by default a mint while the current credential has
  * more than half its lifetime left returns that same credential (with its own expiry) instead of
- * replacing it; otherwise concurrent callers would lock each other out. Faults (429, 500, timeouts, malformed bodies,
+ * replacing it; otherwise concurrent callers would lock each other out.
+ *
+ * <p>Branches: create (a long-running operation), get, list, update (TTL / expiry), delete and TTL
+ * expiry. A created branch is a separate PostgreSQL server started from a physical copy of its
+ * source's server, on its own loopback address (127.0.0.2, 127.0.0.3, …) and the same port; its
+ * {@code primary} endpoint answers with that host. Branches the emulator did not create (declared
+ * ones, registered with {@link #existingBranch}) live on the base server. Faults (429, 500, timeouts, malformed bodies,
  * slow answers) can be queued or drawn at random, and every kind of call is counted.
  */
 public final class DatabricksEmulator implements AutoCloseable {
@@ -57,6 +63,14 @@ public final class DatabricksEmulator implements AutoCloseable {
 
   private static final Pattern ENDPOINT = Pattern.compile(
       "/api/2\\.0/postgres/(projects/[^/]+/branches/[^/]+/endpoints/[^/?]+)");
+  private static final Pattern BRANCHES = Pattern.compile(
+      "/api/2\\.0/postgres/projects/([^/]+)/branches");
+  private static final Pattern BRANCH = Pattern.compile(
+      "/api/2\\.0/postgres/(projects/([^/]+)/branches/([^/]+))");
+  private static final Pattern OPERATION = Pattern.compile(
+      "/api/2\\.0/postgres/(projects/[^/]+/branches/[^/]+/operations/[^/]+)");
+  /** Next loopback address for a branch server, shared by every emulator of this JVM. */
+  private static final AtomicInteger NEXT_ADDRESS = new AtomicInteger(2);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -80,6 +94,7 @@ public final class DatabricksEmulator implements AutoCloseable {
   private final Set<String> idTokens = ConcurrentHashMap.newKeySet();
   private final List<String> minted = Collections.synchronizedList(new ArrayList<>());
   private final Set<String> missingEndpoints = ConcurrentHashMap.newKeySet();
+  private final Set<String> deletedBranches = ConcurrentHashMap.newKeySet();
   private final List<String> unknownRequests = Collections.synchronizedList(new ArrayList<>());
   private final Deque<Fault> queuedFaults = new ArrayDeque<>();
 
@@ -89,6 +104,20 @@ public final class DatabricksEmulator implements AutoCloseable {
   private final AtomicInteger idTokenCalls = new AtomicInteger();
   private final AtomicInteger meCalls = new AtomicInteger();
   private final AtomicInteger rotationsDone = new AtomicInteger();
+  private final AtomicInteger branchCalls = new AtomicInteger();
+  private final AtomicInteger operationPolls = new AtomicInteger();
+
+  /** Branches by path ({@code projects/P/branches/B}). */
+  private final Map<String, EmuBranch> branches = new ConcurrentHashMap<>();
+  private final Map<String, EmuOperation> operations = new ConcurrentHashMap<>();
+  private final ExecutorService copier = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "emulator-branch-copy");
+    t.setDaemon(true);
+    return t;
+  });
+  private volatile Duration operationDelay = Duration.ZERO;
+  private volatile java.nio.file.Path branchRoot =
+      java.nio.file.Path.of("target", "emulator-branches").toAbsolutePath();
 
   private volatile Duration tokenLifetime = Duration.ofHours(1);
   private volatile Duration latency = Duration.ZERO;
@@ -112,6 +141,7 @@ public final class DatabricksEmulator implements AutoCloseable {
     server.setExecutor(handlers);
     server.createContext("/", this::handle);
     server.start();
+    rotations.scheduleWithFixedDelay(this::expireBranches, 200, 200, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -314,6 +344,30 @@ public final class DatabricksEmulator implements AutoCloseable {
         credential(x);
       } else if (method.equals("GET") && ENDPOINT.matcher(path).matches()) {
         endpoint(x, path);
+      } else if (method.equals("GET") && OPERATION.matcher(path).matches()) {
+        operation(x, path);
+      } else if (BRANCHES.matcher(path).matches() && (method.equals("GET")
+          || method.equals("POST"))) {
+        branchCalls.incrementAndGet();
+        expireBranches();
+        Matcher m = BRANCHES.matcher(path);
+        m.matches();
+        if (method.equals("GET")) {
+          listBranches(x, m.group(1));
+        } else {
+          createBranch(x, m.group(1));
+        }
+      } else if (BRANCH.matcher(path).matches()) {
+        branchCalls.incrementAndGet();
+        expireBranches();
+        Matcher m = BRANCH.matcher(path);
+        m.matches();
+        switch (method) {
+          case "GET" -> getBranch(x, m.group(1));
+          case "DELETE" -> deleteBranch(x, m.group(1));
+          case "PATCH" -> updateBranch(x, m.group(1));
+          default -> send(x, 405, error("BAD_REQUEST", method + " " + path));
+        }
       } else {
         unknownRequests.add(method + " " + path);
         send(x, 404, error("NOT_FOUND", "the emulator does not serve " + path));
@@ -391,6 +445,28 @@ public final class DatabricksEmulator implements AutoCloseable {
       send(x, 404, error("NOT_FOUND", "endpoint " + name + " does not exist"));
       return;
     }
+    String branchPath = name.substring(0, name.indexOf("/endpoints/"));
+    EmuBranch branch = branches.get(branchPath);
+    if (branch != null && branch.copy != null) {
+      if (!name.endsWith("/endpoints/primary")) {
+        send(x, 404, error("NOT_FOUND", "endpoint " + name + " does not exist"));
+        return;
+      }
+      BranchServer own = branch.server();
+      if (own == null) {
+        send(x, 200, Map.of("name", name, "status", Map.of("current_state", "INIT",
+            "endpoint_type", "ENDPOINT_TYPE_READ_WRITE")));
+        return;
+      }
+      send(x, 200, Map.of("name", name, "status", Map.of("hosts",
+          Map.of("host", own.host()), "current_state", "ACTIVE",
+          "endpoint_type", "ENDPOINT_TYPE_READ_WRITE")));
+      return;
+    }
+    if (branch == null && deletedBranches.contains(branchPath)) {
+      send(x, 404, error("NOT_FOUND", "branch " + branchPath + " does not exist"));
+      return;
+    }
     send(x, 200, Map.of("name", name, "status", Map.of("hosts", Map.of("host", endpointHost),
         "current_state", "ACTIVE")));
   }
@@ -401,6 +477,11 @@ public final class DatabricksEmulator implements AutoCloseable {
     String endpoint = request.path("endpoint").asText("");
     if (!endpoint.matches("projects/[^/]+/branches/[^/]+/endpoints/[^/]+")) {
       send(x, 400, error("INVALID_PARAMETER_VALUE", "endpoint is required"));
+      return;
+    }
+    String branchPath = endpoint.substring(0, endpoint.indexOf("/endpoints/"));
+    if (!branches.containsKey(branchPath) && deletedBranches.contains(branchPath)) {
+      send(x, 404, error("NOT_FOUND", "branch " + branchPath + " does not exist"));
       return;
     }
     sleep(latency);
@@ -487,6 +568,17 @@ public final class DatabricksEmulator implements AutoCloseable {
     try (Connection c = superuser.getConnection()) {
       c.unwrap(PGConnection.class).alterUserPassword(role, password.toCharArray(), "scram-sha-256");
     }
+    for (EmuBranch b : branches.values()) {
+      BranchServer server = b.server();
+      if (server != null) {
+        try (Connection c = server.superuser().getConnection()) {
+          c.unwrap(PGConnection.class).alterUserPassword(role, password.toCharArray(),
+              "scram-sha-256");
+        } catch (SQLException e) {
+          // The branch is being deleted.
+        }
+      }
+    }
     currentPassword = password;
   }
 
@@ -535,11 +627,397 @@ public final class DatabricksEmulator implements AutoCloseable {
     return HexFormat.of().formatHex(b);
   }
 
+  // ---- Branches -------------------------------------------------------------------------------
+
+  /** One branch the emulator knows: declared (on the base server) or created (its own server). */
+  private static final class EmuBranch {
+    final String path;
+    final String projectId;
+    final String branchId;
+    final String source;
+    final Instant created = Instant.now();
+    final String uid = "br-" + random(8);
+    volatile Instant expires;
+    volatile boolean isProtected;
+    volatile BranchServer server;
+    volatile String state = "READY";
+    volatile java.util.concurrent.Future<?> copy;
+
+    EmuBranch(String projectId, String branchId, String source) {
+      this.path = "projects/" + projectId + "/branches/" + branchId;
+      this.projectId = projectId;
+      this.branchId = branchId;
+      this.source = source;
+    }
+
+    BranchServer server() {
+      return server;
+    }
+  }
+
+  private record EmuOperation(String name, EmuBranch branch, java.util.concurrent.Future<?> work) {}
+
+  /** Whether a created branch's operation is over: its copy runs and the operation delay passed. */
+  private boolean settled(EmuBranch b) {
+    java.util.concurrent.Future<?> copy = b.copy;
+    return copy == null || (copy.isDone() && !Instant.now().isBefore(b.created.plus(operationDelay)));
+  }
+
+  private void refreshState(EmuBranch b) {
+    if (b.state.equals("INIT") && settled(b) && b.server() != null) {
+      b.state = "READY";
+    }
+  }
+
+  /**
+   * Registers a branch that exists without the API having created it (a declared branch, served by
+   * the base server). Every project also has {@code production}, which cannot be deleted.
+   */
+  public void existingBranch(String projectId, String branchId, boolean isProtected) {
+    EmuBranch b = new EmuBranch(projectId, branchId, null);
+    b.isProtected = isProtected;
+    branches.put(b.path, b);
+    deletedBranches.remove(b.path);
+  }
+
+  /** How long a create operation stays pending at least (on top of copying the source). */
+  public void operationDelay(Duration delay) {
+    operationDelay = delay;
+  }
+
+  /** Where branch servers keep their data (default {@code target/emulator-branches}). */
+  public void branchRoot(java.nio.file.Path root) {
+    branchRoot = root.toAbsolutePath();
+  }
+
+  /** Branch API calls (create, get, list, update, delete) so far. */
+  public int branchCalls() {
+    return branchCalls.get();
+  }
+
+  /** Polls of long-running operations so far. */
+  public int operationPolls() {
+    return operationPolls.get();
+  }
+
+  /** Servers running for created branches. */
+  public int branchServers() {
+    int n = 0;
+    for (EmuBranch b : branches.values()) {
+      n += b.server() == null ? 0 : 1;
+    }
+    return n;
+  }
+
+  /** Whether the emulator currently has this branch ({@code projects/P/branches/B}). */
+  public boolean hasBranch(String path) {
+    expireBranches();
+    return branches.containsKey(path) || isRoot(path);
+  }
+
+  /** The trusted superuser of a created branch's own server (the harness only). */
+  public DataSource branchSuperuser(String path) {
+    EmuBranch b = branches.get(path);
+    BranchServer server = b == null ? null : b.server();
+    if (server == null) {
+      throw new IllegalArgumentException("no server for " + path);
+    }
+    return server.superuser();
+  }
+
+  private boolean isRoot(String path) {
+    return path.endsWith("/branches/production") && !deletedBranches.contains(path);
+  }
+
+  private EmuBranch lookup(String path) {
+    EmuBranch b = branches.get(path);
+    if (b == null && isRoot(path)) {
+      String projectId = path.substring("projects/".length(), path.indexOf("/branches/"));
+      b = new EmuBranch(projectId, "production", null);
+      EmuBranch raced = branches.putIfAbsent(path, b);
+      b = raced == null ? b : raced;
+    }
+    return b;
+  }
+
+  private void createBranch(HttpExchange x, String projectId) throws IOException {
+    Map<String, String> query = form(x.getRequestURI().getRawQuery() == null ? ""
+        : x.getRequestURI().getRawQuery());
+    String branchId = query.getOrDefault("branch_id", "");
+    if (!branchId.matches("[a-z]([a-z0-9-]{0,61}[a-z0-9])?")) {
+      send(x, 400, error("INVALID_PARAMETER_VALUE", "branch_id must be 1-63 characters: a lowercase"
+          + " letter, then lowercase letters, digits and hyphens"));
+      return;
+    }
+    JsonNode body = JSON.readTree(body(x.getRequestBody()));
+    JsonNode spec = body.path("spec");
+    String path = "projects/" + projectId + "/branches/" + branchId;
+    if (lookup(path) != null) {
+      send(x, 409, error("ALREADY_EXISTS", "branch with such id already exists"));
+      return;
+    }
+    String sourcePath = spec.path("source_branch").asText("projects/" + projectId
+        + "/branches/production");
+    EmuBranch source = lookup(sourcePath);
+    if (source == null || !source.state.equals("READY")) {
+      send(x, 404, error("NOT_FOUND", "source branch " + sourcePath + " does not exist"));
+      return;
+    }
+    Instant expires;
+    try {
+      expires = expiry(spec, true);
+    } catch (IllegalArgumentException e) {
+      send(x, 400, error("INVALID_PARAMETER_VALUE", e.getMessage()));
+      return;
+    }
+    EmuBranch b = new EmuBranch(projectId, branchId, sourcePath);
+    b.expires = expires;
+    b.isProtected = spec.path("is_protected").asBoolean(false);
+    b.state = "INIT";
+    branches.put(path, b);
+    deletedBranches.remove(path);
+    BranchServer sourceServer = source.server();
+    DataSource from = sourceServer == null ? superuser : sourceServer.superuser();
+    java.util.concurrent.Future<?> work = copier.submit(() -> {
+      BranchServer copy = null;
+      for (int attempt = 0; copy == null; attempt++) {
+        String host = "127.0.0." + NEXT_ADDRESS.getAndIncrement();
+        try {
+          copy = BranchServer.copyOf(from, host, branchRoot);
+        } catch (IOException e) {
+          if (attempt >= 3) {
+            throw e;
+          }
+        }
+      }
+      synchronized (DatabricksEmulator.this) {
+        if (branches.get(path) != b) {
+          copy.close();
+          return null;
+        }
+        b.server = copy;
+        if (!currentPassword.isEmpty()) {
+          try (Connection c = copy.superuser().getConnection()) {
+            c.unwrap(PGConnection.class).alterUserPassword(role, currentPassword.toCharArray(),
+                "scram-sha-256");
+          }
+        }
+      }
+      return null;
+    });
+    b.copy = work;
+    String name = path + "/operations/" + random(8);
+    operations.put(name, new EmuOperation(name, b, work));
+    send(x, 200, Map.of("name", name, "done", false, "metadata", Map.of()));
+  }
+
+  private void operation(HttpExchange x, String path) throws IOException {
+    operationPolls.incrementAndGet();
+    Matcher m = OPERATION.matcher(path);
+    m.matches();
+    EmuOperation op = operations.get(m.group(1));
+    if (op == null) {
+      send(x, 404, error("NOT_FOUND", "operation " + m.group(1) + " does not exist"));
+      return;
+    }
+    if (!settled(op.branch())) {
+      send(x, 200, Map.of("name", op.name(), "done", false, "metadata", Map.of()));
+      return;
+    }
+    try {
+      op.work().get();
+    } catch (java.util.concurrent.ExecutionException | InterruptedException
+        | java.util.concurrent.CancellationException e) {
+      branches.remove(op.branch().path, op.branch());
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      send(x, 200, Map.of("name", op.name(), "done", true, "error", error("INTERNAL_ERROR",
+          "branch copy failed: " + cause)));
+      return;
+    }
+    if (branches.get(op.branch().path) != op.branch()) {
+      send(x, 200, Map.of("name", op.name(), "done", true, "error", error("NOT_FOUND",
+          "branch " + op.branch().path + " was deleted")));
+      return;
+    }
+    op.branch().state = "READY";
+    send(x, 200, Map.of("name", op.name(), "done", true, "response", branchJson(op.branch())));
+  }
+
+  private void getBranch(HttpExchange x, String path) throws IOException {
+    EmuBranch b = lookup(path);
+    if (b == null) {
+      send(x, 404, error("NOT_FOUND", "branch " + path + " does not exist"));
+      return;
+    }
+    send(x, 200, branchJson(b));
+  }
+
+  private void listBranches(HttpExchange x, String projectId) throws IOException {
+    lookup("projects/" + projectId + "/branches/production");
+    List<Object> list = new ArrayList<>();
+    branches.values().stream()
+        .filter(b -> b.projectId.equals(projectId))
+        .sorted(java.util.Comparator.comparing((EmuBranch b) -> b.created)
+            .thenComparing(b -> b.branchId))
+        .forEach(b -> list.add(branchJson(b)));
+    send(x, 200, Map.of("branches", list));
+  }
+
+  private void deleteBranch(HttpExchange x, String path) throws IOException {
+    EmuBranch b = lookup(path);
+    if (b == null) {
+      send(x, 404, error("NOT_FOUND", "branch " + path + " does not exist"));
+      return;
+    }
+    if (b.branchId.equals("production")) {
+      send(x, 400, error("BAD_REQUEST", "cannot delete the project's root branch"));
+      return;
+    }
+    if (b.isProtected) {
+      send(x, 400, error("BAD_REQUEST", "cannot delete protected branch"));
+      return;
+    }
+    remove(b);
+    send(x, 200, Map.of("name", path + "/operations/" + random(8), "done", true,
+        "response", Map.of()));
+  }
+
+  private void updateBranch(HttpExchange x, String path) throws IOException {
+    EmuBranch b = lookup(path);
+    if (b == null) {
+      send(x, 404, error("NOT_FOUND", "branch " + path + " does not exist"));
+      return;
+    }
+    Map<String, String> query = form(x.getRequestURI().getRawQuery() == null ? ""
+        : x.getRequestURI().getRawQuery());
+    String mask = query.getOrDefault("update_mask", "");
+    JsonNode body = JSON.readTree(body(x.getRequestBody()));
+    JsonNode spec = body.path("spec");
+    try {
+      if (mask.contains("ttl") || mask.contains("expire_time") || mask.contains("no_expiry")) {
+        b.expires = expiry(spec, false);
+      }
+    } catch (IllegalArgumentException e) {
+      send(x, 400, error("INVALID_PARAMETER_VALUE", e.getMessage()));
+      return;
+    }
+    if (mask.contains("is_protected")) {
+      b.isProtected = spec.path("is_protected").asBoolean(false);
+    }
+    send(x, 200, Map.of("name", path + "/operations/" + random(8), "done", true,
+        "response", branchJson(b)));
+  }
+
+  /** Exactly one of ttl, expire_time and no_expiry=true; at most 30 days. */
+  private static Instant expiry(JsonNode spec,
+      boolean creating) {
+    boolean ttl = spec.hasNonNull("ttl");
+    boolean at = spec.hasNonNull("expire_time");
+    boolean never = spec.path("no_expiry").asBoolean(false);
+    if ((ttl ? 1 : 0) + (at ? 1 : 0) + (never ? 1 : 0) != 1) {
+      throw new IllegalArgumentException("exactly one of ttl, expire_time and no_expiry: true is"
+          + " required" + (creating ? " for a new branch" : ""));
+    }
+    if (never) {
+      return null;
+    }
+    Instant now = Instant.now();
+    Instant expires;
+    if (ttl) {
+      String text = spec.get("ttl").asText();
+      if (!text.matches("\\d+(\\.\\d+)?s")) {
+        throw new IllegalArgumentException("ttl must be a duration such as \"604800s\"");
+      }
+      double seconds = Double.parseDouble(text.substring(0, text.length() - 1));
+      expires = now.plusMillis((long) (seconds * 1000));
+    } else {
+      expires = Instant.parse(spec.get("expire_time").asText());
+    }
+    if (expires.isAfter(now.plus(Duration.ofDays(30)).plusSeconds(60))) {
+      throw new IllegalArgumentException("branch expiry is at most 30 days");
+    }
+    return expires;
+  }
+
+  private void remove(EmuBranch b) {
+    if (!branches.remove(b.path, b)) {
+      return;
+    }
+    deletedBranches.add(b.path);
+    java.util.concurrent.Future<?> copy = b.copy;
+    if (copy != null) {
+      try {
+        copy.get(60, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // The copy failed or is stuck; nothing to stop then.
+      }
+    }
+    BranchServer server;
+    synchronized (this) {
+      server = b.server;
+      b.server = null;
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private void expireBranches() {
+    Instant now = Instant.now();
+    for (EmuBranch b : List.copyOf(branches.values())) {
+      Instant expires = b.expires;
+      if (expires != null && now.isAfter(expires)) {
+        remove(b);
+      }
+    }
+  }
+
+  private Map<String, Object> branchJson(EmuBranch b) {
+    refreshState(b);
+    Map<String, Object> status = new java.util.LinkedHashMap<>();
+    status.put("branch_id", b.branchId);
+    status.put("current_state", b.state);
+    status.put("default", b.branchId.equals("production"));
+    status.put("is_protected", b.isProtected);
+    Instant expires = b.expires;
+    if (expires != null) {
+      status.put("expire_time", expires.toString());
+    }
+    if (b.source != null) {
+      status.put("source_branch", b.source);
+    }
+    Map<String, Object> json = new java.util.LinkedHashMap<>();
+    json.put("name", b.path);
+    json.put("parent", "projects/" + b.projectId);
+    json.put("uid", b.uid);
+    json.put("create_time", b.created.toString());
+    json.put("status", status);
+    return json;
+  }
+
   @Override
   public void close() {
     hang(false);
     server.stop(0);
     handlers.shutdownNow();
     rotations.shutdownNow();
+    // Let a copy in progress finish: it finds its branch gone and stops its own server.
+    List<EmuBranch> all = List.copyOf(branches.values());
+    branches.clear();
+    copier.shutdown();
+    try {
+      copier.awaitTermination(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (EmuBranch b : all) {
+      branches.putIfAbsent(b.path, b);
+    }
+    for (String path : List.copyOf(branches.keySet())) {
+      EmuBranch b = branches.remove(path);
+      if (b != null && b.server() != null) {
+        b.server().close();
+      }
+    }
   }
 }

@@ -1,0 +1,273 @@
+package io.lakeforge.cli;
+
+import com.databricks.sdk.WorkspaceClient;
+import com.databricks.sdk.core.DatabricksException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.lakeforge.annotations.BranchRef;
+import io.lakeforge.runtime.BranchInfo;
+import io.lakeforge.runtime.LakebaseBranchException;
+import io.lakeforge.runtime.LakebaseBranches;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * {@code branch create|delete|list|extend}: ephemeral branches through the Lakebase API, for CI and
+ * people. Authentication is the SDK's default chain (so {@code DATABRICKS_AUTH_TYPE=github-oidc}
+ * works in Actions with no secret). Output never holds a credential. Exit codes: 0 ok, 1 failure,
+ * 2 usage.
+ */
+final class BranchCommand {
+
+  static final String USAGE = """
+      Usage: java -jar lakeforge-cli.jar branch SUBCOMMAND [OPTIONS]
+        branch create --project P --branch B --from SOURCE [--ttl 7d] [--budget 10m]
+        branch extend --project P --branch B [--ttl 7d]
+        branch delete --project P --branch B
+        branch list   --project P
+        branch migrate --project P --branch B --migrations DIR
+      Options:
+        --project P      the Lakebase project id (default: PROJECT_NAME)
+        --branch B       the ephemeral branch id, e.g. pr-42
+        --from SOURCE    the source branch id, e.g. staging
+        --ttl T          expiry from now: 30m, 12h, 7d, 604800s or ISO-8601 (default 7d, at most 30d)
+        --budget T       how long create waits for the branch and its endpoint (default 10m)
+        --declared LIST  the topology's branch ids, never deleted or extended here
+                         (default: CUSTOM_BRANCHES; production is always protected)
+        --migrations DIR Flyway SQL migrations (V1__name.sql ...) to apply to an ephemeral branch,
+                         through LakebaseDataSource (PGDATABASE, PGPORT, PGSSLMODE, ... apply)
+        --output json    machine-readable output (default: text)
+      Authentication: the Databricks SDK's default chain (DATABRICKS_HOST with OAuth M2M,
+      DATABRICKS_AUTH_TYPE=github-oidc, a profile, ...).
+      Exit codes: 0 ok, 1 the operation failed, 2 usage error.
+      """;
+
+  private static final Set<String> FLAGS = Set.of("--project", "--branch", "--from", "--ttl",
+      "--budget", "--declared", "--output", "--migrations");
+
+  private BranchCommand() {}
+
+  static int run(Map<String, String> env, String[] args, PrintStream out, PrintStream err,
+      Supplier<WorkspaceClient> clients) {
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
+      (args.length == 0 ? err : out).print(USAGE);
+      return args.length == 0 ? 2 : 0;
+    }
+    String sub = args[0];
+    Map<String, String> opts = new HashMap<>();
+    for (int i = 1; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--help")) {
+        out.print(USAGE);
+        return 0;
+      }
+      String value;
+      String flag = a;
+      int eq = a.indexOf('=');
+      if (eq > 0) {
+        flag = a.substring(0, eq);
+        value = a.substring(eq + 1);
+      } else if (i + 1 < args.length) {
+        value = args[++i];
+      } else {
+        return usage(err, "option " + a + " needs a value");
+      }
+      if (!FLAGS.contains(flag)) {
+        return usage(err, "unknown option " + flag);
+      }
+      opts.put(flag, value);
+    }
+    String project = opts.getOrDefault("--project", env.getOrDefault("PROJECT_NAME", ""));
+    if (project.isBlank()) {
+      return usage(err, "--project is required (or PROJECT_NAME)");
+    }
+    boolean json;
+    String output = opts.getOrDefault("--output", "text");
+    if (output.equals("json")) {
+      json = true;
+    } else if (output.equals("text")) {
+      json = false;
+    } else {
+      return usage(err, "--output is text or json, not \"" + output + "\"");
+    }
+    String branch = opts.get("--branch");
+    Duration ttl;
+    Duration budget;
+    try {
+      ttl = duration(opts.getOrDefault("--ttl", "7d"));
+      budget = duration(opts.getOrDefault("--budget", "10m"));
+    } catch (IllegalArgumentException e) {
+      return usage(err, e.getMessage());
+    }
+    List<BranchRef> declared = new ArrayList<>();
+    declared.add(new BranchRef(project, "production", BranchRef.PRIMARY, ""));
+    for (String id : opts.getOrDefault("--declared", env.getOrDefault("CUSTOM_BRANCHES", ""))
+        .split(",")) {
+      if (!id.isBlank()) {
+        declared.add(new BranchRef(project, id.strip(), BranchRef.PRIMARY, ""));
+      }
+    }
+    switch (sub) {
+      case "create", "extend", "delete", "migrate" -> {
+        if (branch == null || branch.isBlank()) {
+          return usage(err, "branch " + sub + " needs --branch");
+        }
+      }
+      case "list" -> {
+        // No branch needed.
+      }
+      default -> {
+        return usage(err, "unknown subcommand \"" + sub + "\"");
+      }
+    }
+    if (sub.equals("migrate") && !opts.containsKey("--migrations")) {
+      return usage(err, "branch migrate needs --migrations (a directory of SQL migrations)");
+    }
+    if (sub.equals("create") && !opts.containsKey("--from")) {
+      return usage(err, "branch create needs --from (the source branch id)");
+    }
+    WorkspaceClient client;
+    try {
+      client = clients.get();
+    } catch (RuntimeException e) {
+      err.println("lakeforge branch " + sub + ": Databricks authentication is not configured ("
+          + e.getMessage() + "). Set DATABRICKS_HOST and one of: DATABRICKS_CLIENT_ID with"
+          + " DATABRICKS_CLIENT_SECRET, DATABRICKS_AUTH_TYPE=github-oidc with DATABRICKS_CLIENT_ID"
+          + " (GitHub Actions), DATABRICKS_TOKEN, or DATABRICKS_CONFIG_PROFILE.");
+      return 1;
+    }
+    try {
+      LakebaseBranches branches = LakebaseBranches.of(client, project, declared);
+      switch (sub) {
+        case "create" -> {
+          BranchRef source = declared.stream()
+              .filter(r -> r.branchId().equals(opts.get("--from"))).findFirst()
+              .orElse(new BranchRef(project, opts.get("--from"), BranchRef.PRIMARY, ""));
+          BranchInfo info = branches.create(source, branch, ttl, budget);
+          print(out, json, "ready", info);
+        }
+        case "extend" -> {
+          branches.extend(branch, ttl);
+          Optional<BranchInfo> info = branches.find(branch);
+          print(out, json, "extended", info.orElseThrow());
+        }
+        case "migrate" -> {
+          return Migrate.run(env, client, branches, branch, opts.get("--migrations"), json, out,
+              err);
+        }
+        case "delete" -> {
+          boolean deleted = branches.delete(branch);
+          String path = "projects/" + project + "/branches/" + branch;
+          if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("branch", path);
+            m.put("deleted", deleted);
+            out.println(write(m));
+          } else {
+            out.println(deleted ? "deleted " + path : "no branch " + path + " (nothing to delete)");
+          }
+        }
+        default -> {
+          List<BranchInfo> all = branches.list();
+          if (json) {
+            List<Object> list = new ArrayList<>();
+            for (BranchInfo b : all) {
+              list.add(fields(b));
+            }
+            out.println(write(Map.of("branches", list)));
+          } else {
+            for (BranchInfo b : all) {
+              out.printf("%-28s %-9s %-10s %s%n", b.branchId(),
+                  b.kind().name().toLowerCase(Locale.ROOT),
+                  b.sourceBranchId() == null ? "-" : b.sourceBranchId(),
+                  b.expireTime() == null ? "no expiry" : "expires " + b.expireTime());
+            }
+          }
+        }
+      }
+      return 0;
+    } catch (LakebaseBranchException e) {
+      err.println("lakeforge branch " + sub + ": " + e.getMessage());
+      return 1;
+    } catch (DatabricksException e) {
+      err.println("lakeforge branch " + sub + ": Databricks: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private static void print(PrintStream out, boolean json, String verb, BranchInfo info) {
+    if (json) {
+      out.println(write(fields(info)));
+      return;
+    }
+    out.println(verb + " " + info.branchPath()
+        + (info.sourceBranchId() == null ? "" : " (from " + info.sourceBranchId() + ")"));
+    out.println("  endpoint " + info.ref().readWriteEndpointPath()
+        + (info.host() == null ? "" : " host " + info.host()));
+    out.println("  " + (info.expireTime() == null ? "no expiry" : "expires "
+        + info.expireTime()));
+  }
+
+  private static Map<String, Object> fields(BranchInfo b) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("branch", b.branchPath());
+    m.put("branch_id", b.branchId());
+    m.put("kind", b.kind().name().toLowerCase(Locale.ROOT));
+    m.put("source_branch", b.sourceBranchId());
+    Map<String, Object> endpoint = new LinkedHashMap<>();
+    endpoint.put("path", b.ref().readWriteEndpointPath());
+    endpoint.put("type", "read_write");
+    endpoint.put("host", b.host());
+    m.put("endpoints", List.of(endpoint));
+    m.put("expire_time", b.expireTime() == null ? null : b.expireTime().toString());
+    m.put("protected", b.isProtected());
+    m.put("state", b.state());
+    return m;
+  }
+
+  static String write(Object value) {
+    try {
+      return new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** {@code 30m}, {@code 12h}, {@code 7d}, {@code 604800s} or ISO-8601 ({@code P7D}). */
+  static Duration duration(String text) {
+    String t = text.strip();
+    try {
+      if (t.matches("\\d+[smhd]")) {
+        long n = Long.parseLong(t.substring(0, t.length() - 1));
+        return switch (t.charAt(t.length() - 1)) {
+          case 's' -> Duration.ofSeconds(n);
+          case 'm' -> Duration.ofMinutes(n);
+          case 'h' -> Duration.ofHours(n);
+          default -> Duration.ofDays(n);
+        };
+      }
+      return Duration.parse(t);
+    } catch (DateTimeParseException | ArithmeticException e) {
+      throw new IllegalArgumentException("\"" + text + "\" is not a duration: write 30m, 12h, 7d,"
+          + " 604800s or P7D");
+    }
+  }
+
+  private static int usage(PrintStream err, String message) {
+    err.println("lakeforge branch: " + message);
+    err.print(USAGE);
+    return 2;
+  }
+}

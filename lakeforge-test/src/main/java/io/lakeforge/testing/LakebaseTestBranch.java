@@ -1,0 +1,58 @@
+package io.lakeforge.testing;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Gives the test class its own Lakebase branch, created from {@link #from()} before the tests and
+ * deleted after them (also when a test fails), with a short TTL in case the run crashes. Test
+ * methods, constructors and lifecycle methods receive {@link javax.sql.DataSource}, jOOQ's {@link
+ * org.jooq.DSLContext}, {@link io.lakeforge.annotations.BranchRef} and {@link
+ * io.lakeforge.runtime.BranchInfo} of the branch as parameters.
+ *
+ * <p>Offline by default: an embedded PostgreSQL 17 and the Databricks emulator on loopback, with the
+ * same credential flow as a workspace (the real SDK mints a credential that is the role's
+ * password). With {@code LAKEFORGE_TEST_MODE=workspace} (or {@code -Dlakeforge.test.mode=workspace})
+ * the branch is a real one in the workspace the SDK's default chain reaches, in {@link #project()}
+ * (or {@code LAKEFORGE_TEST_PROJECT}).
+ *
+ * <pre>{@code
+ * @LakebaseTestBranch(from = "staging")
+ * class OrdersIT {
+ *   @Test
+ *   void insertsAnOrder(DSLContext db) { ... }
+ * }
+ * }</pre>
+ */
+@Documented
+@Inherited
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+@ExtendWith(LakebaseBranchExtension.class)
+public @interface LakebaseTestBranch {
+
+  /** The source branch id (declared in the topology); default {@code production}. */
+  String from() default "production";
+
+  /** The project id; empty for {@code LAKEFORGE_TEST_PROJECT}, or {@code lakeforge-test} offline. */
+  String project() default "";
+
+  /** One branch for the class (default), or one per test method. */
+  Scope scope() default Scope.CLASS;
+
+  /** The branch's TTL as an ISO-8601 duration: how long it outlives a crashed run. */
+  String ttl() default "PT1H";
+
+  /** How many branches a test class gets. */
+  enum Scope {
+    /** One branch shared by every test of the class. */
+    CLASS,
+    /** A fresh branch for every test method. */
+    METHOD
+  }
+}
