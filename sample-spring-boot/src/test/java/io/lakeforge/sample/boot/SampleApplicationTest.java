@@ -52,6 +52,8 @@ class SampleApplicationTest {
         "--lakeforge.ssl-mode=disable", "--lakeforge.api-timeout=2s",
         "--lakeforge.api-backoff=20ms", "--lakeforge.api-attempts=2",
         "--lakeforge.refresh-margin=1s", "--lakeforge.max-idle=1s",
+        // Connections retire after 2 s, so new logins keep asking for credentials (refreshes).
+        "--lakeforge.max-lifetime=2s",
         "--spring.flyway.table=sample_flyway_history");
     base = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
   }
