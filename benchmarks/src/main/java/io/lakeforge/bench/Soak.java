@@ -50,7 +50,9 @@ final class Soak {
     List<DSLContext> contexts = new ArrayList<>();
     Lakebase lakebase = Lakebase.create(config, BenchEnv.client());
     for (BranchRef branch : Branches.all()) {
-      contexts.add(lakebase.readOnly(branch));
+      if (branch.hasReadOnlyEndpoint()) { // pre-prod declares none
+        contexts.add(lakebase.readOnly(branch));
+      }
       contexts.add(lakebase.readWrite(branch));
     }
 
