@@ -157,7 +157,11 @@ public final class LakebaseConfig {
     return require(MAX_WAITING);
   }
 
-  /** Age at which a physical connection is replaced (default 3600 s). */
+  /**
+   * Age at which a physical connection is replaced (default 3600 s); each connection is replaced
+   * at its own age between nine tenths of this and this, so connections opened together are not
+   * replaced together.
+   */
   public Duration maxLifetime() {
     return require(MAX_LIFETIME);
   }

@@ -114,7 +114,8 @@ public final class LakebaseSettings {
   /** Setting {@code MAX_LIFETIME}; see its {@link Setting#description()}. */
   public static final Setting<Duration> MAX_LIFETIME = duration("maxLifetime",
       "LAKEBASE_MAX_LIFETIME", Duration.ofSeconds(3600),
-      "Age at which a physical connection is replaced.", true);
+      "Age at which a physical connection is replaced; each connection draws its own age from"
+          + " the last tenth below it, so connections opened together are not replaced together.", true);
   /** Setting {@code MAX_IDLE}; see its {@link Setting#description()}. */
   public static final Setting<Duration> MAX_IDLE = duration("maxIdle", "LAKEBASE_MAX_IDLE",
       Duration.ofSeconds(600), "Idle time after which a connection above minSize is closed.", true);

@@ -1,6 +1,7 @@
 package io.lakeforge.runtime.internal;
 
 import io.agroal.api.configuration.AgroalConnectionPoolConfiguration.ConnectionValidator;
+import io.agroal.api.configuration.AgroalDataSourceConfiguration;
 import io.agroal.api.configuration.supplier.AgroalConnectionFactoryConfigurationSupplier;
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
 import io.agroal.api.security.AgroalSecurityProvider;
@@ -23,15 +24,16 @@ public final class AgroalPools {
   /**
    * A LakeForge pool: connections are opened by the {@link ConnectionOpener} that {@code provider}
    * returns for {@code credential} (see {@link OpenerDriver}); Agroal's own establishment
-   * retries are off because the opener retries within the caller's budget.
+   * retries are off because the opener retries within the caller's budget; each connection gets
+   * its own lifetime within the last tenth below {@code maxLifetime} (see {@link JitteredLifetime}).
    */
-  public static AgroalDataSourceConfigurationSupplier opening(LakebaseConfig config,
+  public static AgroalDataSourceConfiguration opening(LakebaseConfig config,
       Object credential, AgroalSecurityProvider provider) {
-    return pool(config, factory -> factory
+    return JitteredLifetime.of(pool(config, factory -> factory
         .connectionProviderClass(OpenerDriver.class)
         .jdbcUrl(OpenerDriver.URL)
         .credential(credential)
-        .addSecurityProvider(provider));
+        .addSecurityProvider(provider)).get());
   }
 
   /** The benchmarks' baseline: the same pool settings, pgjdbc directly, a static password. */
