@@ -32,6 +32,10 @@ final class BenchEnv {
       c.createStatement().execute("drop role if exists " + STATIC_ROLE);
       c.createStatement().execute("create role " + STATIC_ROLE + " login");
       c.unwrap(PGConnection.class).alterUserPassword(STATIC_ROLE, password.toCharArray(), "scram-sha-256");
+      String serverCpus = System.getProperty("bench.serverCpus");
+      if (serverCpus != null) {
+        pinServer(c, serverCpus);
+      }
     }
     Map<String, String> props = new LinkedHashMap<>();
     props.put("bench.pgPort", Integer.toString(env.port()));
@@ -41,6 +45,53 @@ final class BenchEnv {
     props.put("bench.staticPassword", password);
     props.forEach(System::setProperty);
     return props;
+  }
+
+  /**
+   * With {@code -Dbench.serverCpus=1} (and this JVM started under {@code taskset -c 0}), the
+   * embedded server and every backend it forks from now on run on their own CPU: on two cores,
+   * whether a pool's one backend shares the client thread's core otherwise decides a one-thread
+   * block's speed by up to ±30 %, and that placement differs between the pools being compared.
+   */
+  private static void pinServer(Connection c, String cpus) throws SQLException {
+    long postmaster;
+    try (var r = c.createStatement().executeQuery("select pg_backend_pid()")) {
+      r.next();
+      postmaster = parent(r.getLong(1));
+    }
+    try (var procs = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+      for (var dir : procs.toList()) {
+        String name = dir.getFileName().toString();
+        if (name.chars().allMatch(Character::isDigit)) {
+          long pid = Long.parseLong(name);
+          if (pid == postmaster || parent(pid) == postmaster) {
+            int rc = new ProcessBuilder("taskset", "-p", "-c", cpus, name)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start().waitFor();
+            if (rc != 0) {
+              throw new IllegalStateException("taskset -p -c " + cpus + " " + pid + " exited " + rc);
+            }
+          }
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("could not pin the server to CPUs " + cpus, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while pinning the server", e);
+    }
+    System.err.println("server (postmaster " + postmaster + " and its children) pinned to CPUs " + cpus);
+  }
+
+  /** The parent process id from /proc/PID/stat, or -1 when the process has gone. */
+  private static long parent(long pid) {
+    try {
+      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(fields[1]);
+    } catch (java.io.IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   static int port() {

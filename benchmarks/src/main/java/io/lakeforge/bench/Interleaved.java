@@ -48,7 +48,10 @@ final class Interleaved {
     Op lfJooq = () -> lakeforge.dsl().selectOne().fetchOne(0, Integer.class);
     StringBuilder out = new StringBuilder();
     out.append("### Hot path and jOOQ cost, paired interleaved harness (").append(PAIRS)
-        .append(" pairs of ").append(BLOCK.toMillis()).append(" ms blocks, same JVM)\n\n");
+        .append(" pairs of ").append(BLOCK.toMillis()).append(" ms blocks, same JVM")
+        .append(System.getProperty("bench.serverCpus") == null ? ""
+            : ", server pinned to CPUs " + System.getProperty("bench.serverCpus"))
+        .append(")\n\n");
     out.append(BenchMain.row(List.of("threads", "LakeForge pool / Agroal static password (raw JDBC)",
         "LakeForge pool / HikariCP static password (raw JDBC)",
         "LakeForge ops/s", "baseline ops/s", "LakeForge jOOQ / raw JDBC (same pool)",
