@@ -1,13 +1,9 @@
 package io.lakeforge.testing;
 
 import com.databricks.sdk.WorkspaceClient;
-import com.databricks.sdk.core.DatabricksConfig;
 import io.lakeforge.runtime.LakebaseConfig;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,33 +24,13 @@ public final class TestLakebase {
 
   private static TestLakebase instance;
 
-  private final EmbeddedPostgres postgres;
+  private final LocalLakebase local;
   private final DatabricksEmulator emulator;
 
   private TestLakebase() throws IOException, SQLException {
-    Path base = Files.createDirectories(Path.of("target").toAbsolutePath());
-    Path data = Files.createTempDirectory(base, "embedded-pg-");
-    postgres = EmbeddedPostgres.builder()
-        .setDataDirectory(data)
-        .setCleanDataDirectory(true)
-        .setServerConfig("max_connections", "300")
-        .setServerConfig("listen_addresses", "127.0.0.1")
-        .start();
-    try (Connection c = superuser().getConnection(); Statement s = c.createStatement()) {
-      s.execute("create role \"" + ROLE + "\" login password 'not-yet-minted'");
-      s.execute("create database " + DATABASE);
-    }
-    Files.writeString(data.resolve("pg_hba.conf"), String.join("\n",
-        "# Written by TestLakebase: the superuser is trusted, everyone else needs a password.",
-        "local all postgres trust",
-        "host all postgres 127.0.0.1/32 trust",
-        "host all all 127.0.0.1/32 scram-sha-256",
-        ""));
-    try (Connection c = superuser().getConnection(); Statement s = c.createStatement()) {
-      s.execute("select pg_reload_conf()");
-    }
-    emulator = DatabricksEmulator.start(superuser(), ROLE);
-    Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
+    local = LocalLakebase.start(ROLE, DATABASE, false, 300);
+    emulator = local.emulator();
+    Runtime.getRuntime().addShutdownHook(new Thread(local::close));
   }
 
   /** The shared server and emulator, started on first use. */
@@ -76,12 +52,12 @@ public final class TestLakebase {
   }
 
   public int port() {
-    return postgres.getPort();
+    return local.port();
   }
 
   /** The trusted superuser, for the harness only. */
   public DataSource superuser() {
-    return postgres.getDatabase("postgres", "postgres");
+    return local.superuser("postgres");
   }
 
   /** Settings pointing at this server, with TLS off (local only) and small timeouts. */
@@ -100,12 +76,7 @@ public final class TestLakebase {
 
   /** The real SDK, authenticating with OAuth M2M against the emulator. */
   public WorkspaceClient client() {
-    return new WorkspaceClient(new DatabricksConfig()
-        .setHost(emulator.url())
-        .setClientId(emulator.clientId())
-        .setClientSecret(emulator.clientSecret())
-        .setAuthType("oauth-m2m")
-        .setHttpTimeoutSeconds(10));
+    return local.client(10);
   }
 
   /** Sessions of the application role currently on the server. */
@@ -139,15 +110,6 @@ public final class TestLakebase {
       return r.getInt(1);
     } catch (SQLException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private void stop() {
-    emulator.close();
-    try {
-      postgres.close();
-    } catch (IOException e) {
-      // Shutting down anyway.
     }
   }
 }

@@ -1,15 +1,9 @@
 package io.lakeforge.testing;
 
 import com.databricks.sdk.WorkspaceClient;
-import com.databricks.sdk.core.DatabricksConfig;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import javax.sql.DataSource;
 
 /**
@@ -27,34 +21,14 @@ public final class OfflineLakebase {
 
   private static OfflineLakebase instance;
 
-  private final EmbeddedPostgres postgres;
+  private final LocalLakebase local;
   private final DatabricksEmulator emulator;
 
   private OfflineLakebase() throws IOException, SQLException {
-    Path base = Files.createDirectories(Path.of("target").toAbsolutePath());
-    Path data = Files.createTempDirectory(base, "offline-lakebase-");
-    postgres = EmbeddedPostgres.builder()
-        .setDataDirectory(data)
-        .setCleanDataDirectory(true)
-        .setServerConfig("max_connections", "200")
-        .setServerConfig("listen_addresses", "127.0.0.1")
-        .start();
-    try (Connection c = superuser().getConnection(); Statement s = c.createStatement()) {
-      s.execute("create role \"" + ROLE + "\" login password 'not-yet-minted'");
-      s.execute("create database " + DATABASE + " owner \"" + ROLE + "\"");
-    }
-    Files.writeString(data.resolve("pg_hba.conf"), String.join("\n",
-        "# Written by OfflineLakebase: the superuser is trusted, everyone else needs a password.",
-        "local all postgres trust",
-        "host all postgres 127.0.0.0/8 trust",
-        "host all all 127.0.0.0/8 scram-sha-256",
-        ""));
-    try (Connection c = superuser().getConnection(); Statement s = c.createStatement()) {
-      s.execute("select pg_reload_conf()");
-    }
-    emulator = DatabricksEmulator.start(superuser(), ROLE);
-    emulator.branchRoot(base.resolve("offline-branches"));
-    Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
+    local = LocalLakebase.start(ROLE, DATABASE, true, 200);
+    emulator = local.emulator();
+    emulator.branchRoot(local.base().resolve("offline-branches"));
+    Runtime.getRuntime().addShutdownHook(new Thread(local::close));
   }
 
   /** The shared server and emulator, started on first use. */
@@ -77,35 +51,21 @@ public final class OfflineLakebase {
 
   /** The port every branch server listens on (each on its own loopback address). */
   public int port() {
-    return postgres.getPort();
+    return local.port();
   }
 
   /** The trusted superuser of the source server, for a harness only. */
   public DataSource superuser() {
-    return postgres.getDatabase("postgres", "postgres");
+    return local.superuser("postgres");
   }
 
   /** The trusted superuser in the source server's {@link #DATABASE}, for a harness only. */
   public DataSource sourceDatabase() {
-    return postgres.getDatabase("postgres", DATABASE);
+    return local.superuser(DATABASE);
   }
 
   /** The real SDK, authenticating with OAuth M2M against the emulator. */
   public WorkspaceClient client() {
-    return new WorkspaceClient(new DatabricksConfig()
-        .setHost(emulator.url())
-        .setClientId(emulator.clientId())
-        .setClientSecret(emulator.clientSecret())
-        .setAuthType("oauth-m2m")
-        .setHttpTimeoutSeconds(30));
-  }
-
-  private void stop() {
-    emulator.close();
-    try {
-      postgres.close();
-    } catch (IOException e) {
-      // Shutting down anyway.
-    }
+    return local.client(30);
   }
 }
