@@ -10,8 +10,8 @@ BUNDLE_FILE="$ROOT/resources/lakebase.yml"
 DELIVERY_DIR="${DELIVERY_DIR:-$ROOT/target/delivery}"
 # A plan key as `bundle plan` prints it, e.g. postgres_branches.branch_dev.
 PLAN_KEY_PATTERN='^postgres_[a-z_]+\.[a-z0-9_]+$'
-# The same rule as the annotation processor (lakeforge-processor Ids.java).
-ID_PATTERN='^[a-z][a-z0-9-]{0,62}$'
+# The rule for ids LakeForge creates, as in lakeforge-annotations LakebaseIds.java.
+ID_PATTERN='^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$'
 
 die() {
   echo "error: $*" >&2
@@ -34,7 +34,7 @@ shown() {
 check_id() {
   local what="$1" id="$2"
   if [[ ! "$id" =~ $ID_PATTERN ]]; then
-    die "$what $(shown "$id") is not a valid Lakebase id: 1-63 characters, a lowercase letter, then lowercase letters, digits and hyphens."
+    die "$what $(shown "$id") is not a valid Lakebase id: 1-63 characters, a lowercase letter, then lowercase letters, digits and hyphens, not ending in a hyphen."
   fi
 }
 

@@ -246,7 +246,7 @@ unset CONFIRM_PROJECT_NAME LAKEFORGE_ACTION
 
 # --- bad inputs fail before any call, and nothing from them runs ---
 long="a$(printf '1%.0s' {1..63})"
-bad_values=("Bad Name" "a,,b" "$long" 'x;rm -rf /' "\$(touch $canary)" "\`touch $canary\`" "feature,production" "dev
+bad_values=("Bad Name" "a,,b" "$long" "trailing-" 'x;rm -rf /' "\$(touch $canary)" "\`touch $canary\`" "feature,production" "dev
 prod")
 for value in "${bad_values[@]}"; do
   for field in PROJECT_NAME CUSTOM_BRANCHES; do
