@@ -156,7 +156,7 @@ class OpenerTest {
     TcpProxy proxy = closeLater(new TcpProxy(env.port()));
     proxy.answerStartingUp(Integer.MAX_VALUE);
     LakebasePool pool = pool(env.config().port(proxy.port())
-        .acquisitionTimeout(Duration.ofSeconds(60)));
+        .acquisitionTimeout(Duration.ofSeconds(10)));
     CompletableFuture<SQLException> failure = new CompletableFuture<>();
     AtomicBoolean interrupted = new AtomicBoolean();
     Thread caller = new Thread(() -> {
@@ -169,9 +169,9 @@ class OpenerTest {
       }
     }, "opener-test-caller");
     caller.start();
-    PoolCredentialTest.awaitTrue(() -> proxy.accepted() >= 2, "the caller is retrying");
+    PoolLifecycleTest.await(() -> proxy.accepted() >= 2, "the caller is retrying");
     caller.interrupt();
-    SQLException e = failure.get(15, TimeUnit.SECONDS);
+    SQLException e = failure.get(5, TimeUnit.SECONDS);
     assertEquals("Interrupted while opening a connection.", e.getMessage());
     assertEquals("08001", e.getSQLState());
     assertTrue(interrupted.get(), "the caller's interrupt is kept");

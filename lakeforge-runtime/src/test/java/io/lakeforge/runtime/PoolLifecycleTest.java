@@ -32,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.jooq.conf.Settings;
@@ -87,9 +88,20 @@ class PoolLifecycleTest {
     }
   }
 
-  /** Waits up to 10 s for {@code n} callers blocked in getConnection(). */
+  /**
+   * Waits up to 5 s for a state that takes milliseconds to reach; fails with {@code what}
+   * otherwise. Under PIT a mutant that never reaches it fails here, before PIT's own timeout.
+   */
+  static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    for (int i = 0; i < 250 && !condition.getAsBoolean(); i++) {
+      Thread.sleep(20);
+    }
+    assertTrue(condition.getAsBoolean(), what);
+  }
+
+  /** Waits up to 5 s for {@code n} callers blocked in getConnection(). */
   private static void awaitWaiting(LakebasePool pool, int n) throws InterruptedException {
-    PoolCredentialTest.awaitTrue(() -> pool.stats().waiting() == n, n + " callers waiting");
+    await(() -> pool.stats().waiting() == n, n + " callers waiting");
   }
 
   /**
@@ -167,12 +179,12 @@ class PoolLifecycleTest {
   @Test
   void closeFailsAWaitingCallerAsClosedAndEndsBorrowedConnections() throws Exception {
     LakebasePool pool = pool(named("lifecycle-close-waiter").maxSize(1)
-        .acquisitionTimeout(Duration.ofSeconds(30)));
+        .acquisitionTimeout(Duration.ofSeconds(10)));
     Connection held = pool.getConnection();
     Future<Connection> waiter = borrowInBackground(pool);
     awaitWaiting(pool, 1);
     pool.close();
-    Exception e = assertThrows(Exception.class, () -> waiter.get(10, TimeUnit.SECONDS));
+    Exception e = assertThrows(Exception.class, () -> waiter.get(5, TimeUnit.SECONDS));
     SQLException closed = assertInstanceOf(SQLException.class, e.getCause());
     assertEquals("08003", closed.getSQLState(), closed.getMessage());
     assertInstanceOf(LakebaseClosedException.class, closed.getCause());
@@ -184,10 +196,10 @@ class PoolLifecycleTest {
   @Test
   void closeWaitsUpToCloseGraceForABorrowedConnection() throws Exception {
     LakebasePool pool = pool(named("lifecycle-close-grace")
-        .set(LakebaseSettings.CLOSE_GRACE, Duration.ofSeconds(60)));
+        .set(LakebaseSettings.CLOSE_GRACE, Duration.ofSeconds(10)));
     Connection borrowed = pool.getConnection();
     Future<?> closing = threads.submit(() -> pool.close());
-    PoolCredentialTest.awaitTrue(pool::isClosed, "close() started");
+    await(pool::isClosed, "close() started");
     assertThrows(SQLException.class, pool::getConnection, "no new borrowers while closing");
     try (Statement s = borrowed.createStatement()) {
       s.execute("select pg_sleep(1)"); // a pool that did not wait would end this query
@@ -195,14 +207,14 @@ class PoolLifecycleTest {
     assertEquals(TestLakebase.ROLE, currentUser(borrowed));
     assertFalse(closing.isDone(), "close() waits while a connection is borrowed");
     borrowed.close();
-    closing.get(15, TimeUnit.SECONDS); // returns once the connection is back, not after 60 s
+    closing.get(5, TimeUnit.SECONDS); // returns once the connection is back, not after 10 s
     assertEquals(0, sessionsAfterClose(env, "lifecycle-close-grace"));
   }
 
   @Test
   void anInterruptedCloseStopsWaitingClosesEverythingAndKeepsTheInterrupt() throws Exception {
     LakebasePool pool = pool(named("lifecycle-close-interrupted")
-        .set(LakebaseSettings.CLOSE_GRACE, Duration.ofSeconds(60)));
+        .set(LakebaseSettings.CLOSE_GRACE, Duration.ofSeconds(10)));
     Connection borrowed = pool.getConnection();
     CompletableFuture<Boolean> interrupted = new CompletableFuture<>();
     Thread closer = new Thread(() -> {
@@ -210,9 +222,9 @@ class PoolLifecycleTest {
       interrupted.complete(Thread.currentThread().isInterrupted());
     }, "pool-lifecycle-closer");
     closer.start();
-    PoolCredentialTest.awaitTrue(pool::isClosed, "close() started");
+    await(pool::isClosed, "close() started");
     closer.interrupt();
-    assertTrue(interrupted.get(15, TimeUnit.SECONDS), "the interrupt is kept for the caller");
+    assertTrue(interrupted.get(5, TimeUnit.SECONDS), "the interrupt is kept for the caller");
     assertThrows(SQLException.class, () -> currentUser(borrowed), "closed without the grace");
     assertEquals(0, sessionsAfterClose(env, "lifecycle-close-interrupted"));
   }
@@ -235,7 +247,7 @@ class PoolLifecycleTest {
     for (boolean metrics : new boolean[] {true, false}) {
       emulator.reset();
       LakebasePool pool = pool(env.config().maxSize(1).maxWaiting(1).poolMetrics(metrics)
-          .acquisitionTimeout(Duration.ofSeconds(20)));
+          .acquisitionTimeout(Duration.ofSeconds(5)));
       Connection held = pool.getConnection();
       Future<Connection> waiter = borrowInBackground(pool);
       awaitWaiting(pool, 1);
@@ -247,14 +259,14 @@ class PoolLifecycleTest {
         assertTrue(e.getMessage().startsWith(pool.name() + ": 1 callers are already waiting"),
             e.getMessage());
         held.close();
-        waiter.get(20, TimeUnit.SECONDS).close();
-        second.get(20, TimeUnit.SECONDS).close();
+        waiter.get(5, TimeUnit.SECONDS).close();
+        second.get(5, TimeUnit.SECONDS).close();
       } else {
         PoolExhaustedException e = assertThrows(PoolExhaustedException.class, pool::getConnection);
         assertTrue(e.getMessage().startsWith(pool.name() + ": 1 callers are already waiting"),
             e.getMessage());
         held.close();
-        waiter.get(20, TimeUnit.SECONDS).close();
+        waiter.get(5, TimeUnit.SECONDS).close();
       }
       assertEquals(1, pool.activity().exhausted(), "metrics " + metrics);
       assertEquals(0, pool.stats().waiting(), "metrics " + metrics);
@@ -267,7 +279,9 @@ class PoolLifecycleTest {
 
   @Test
   void statsAndActivityReportThePoolAndItsCredential() throws Exception {
+    long before = System.nanoTime();
     LakebasePool pool = pool(env.config().maxSize(3));
+    Duration sinceCreate = Duration.ofNanos(System.nanoTime() - before);
     LakebasePoolStats fresh = pool.stats();
     assertEquals(new LakebasePoolStats(pool.name(), 0, 0, 0, 3, 0, 1, 0, 1), fresh);
     try (Connection c = pool.getConnection()) {
@@ -290,6 +304,8 @@ class PoolLifecycleTest {
     assertNotNull(status.mintedAt());
     assertTrue(status.expireTime().isAfter(status.mintedAt()), status.toString());
     assertTrue(status.refreshTime().compareTo(Duration.ZERO) > 0, status.toString());
+    assertTrue(status.refreshTime().compareTo(sinceCreate) <= 0,
+        "the first refresh ran within create(): " + status + " " + sinceCreate);
     assertNull(status.lastFailure());
     assertNull(status.lastFailureAt());
 
@@ -376,7 +392,7 @@ class PoolLifecycleTest {
   @Test
   void aMinimumSizeIsFilledInTheBackground() throws Exception {
     LakebasePool pool = pool(env.config().minSize(2).maxSize(4));
-    PoolCredentialTest.awaitTrue(() -> pool.stats().idle() == 2,
+    await(() -> pool.stats().idle() == 2,
         "two connections opened without a caller");
     assertEquals(2, pool.stats().connectionsCreated());
   }
@@ -391,7 +407,7 @@ class PoolLifecycleTest {
         .apiTimeout(Duration.ofSeconds(60)));
     assertEquals(1, emulator.credentialCalls());
     Future<Connection> caller = borrowInBackground(pool);
-    Exception e = assertThrows(Exception.class, () -> caller.get(15, TimeUnit.SECONDS));
+    Exception e = assertThrows(Exception.class, () -> caller.get(5, TimeUnit.SECONDS));
     SQLException failed = assertInstanceOf(SQLException.class, e.getCause());
     assertEquals(pool.name() + ": could not open a connection: " + pool.name() + ": no Lakebase"
         + " credential within the acquisition timeout; the request goes on in the background."
@@ -421,10 +437,10 @@ class PoolLifecycleTest {
       }
     }, "pool-lifecycle-creator");
     creator.start();
-    PoolCredentialTest.awaitTrue(() -> emulator.credentialCalls() == 1,
+    await(() -> emulator.credentialCalls() == 1,
         "the first credential was requested");
     creator.interrupt();
-    LakebasePool pool = created.get(15, TimeUnit.SECONDS);
+    LakebasePool pool = created.get(5, TimeUnit.SECONDS);
     open.add(pool);
     assertTrue(interrupted.get(), "create() stopped waiting and kept the interrupt");
   }
