@@ -170,4 +170,12 @@ class ConfigTest {
     assertEquals(20, c.maxSize());
     assertEquals(10, env.maxSize());
   }
+
+  @Test
+  void isSetTellsASettingGivenTheDefaultValueFromOneLeftUnset() {
+    LakebaseConfig c = LakebaseConfig.builder().port(5432).build();
+    assertTrue(c.isSet(LakebaseSettings.PORT), "set, even to the default");
+    assertTrue(!c.isSet(LakebaseSettings.DATABASE), "left unset");
+    assertEquals("databricks_postgres", c.database());
+  }
 }

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.databricks.sdk.WorkspaceClient;
 import io.lakeforge.testing.DatabricksEmulator;
+import io.lakeforge.testing.LogCapture;
 import io.lakeforge.testing.TestLakebase;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,11 +21,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +38,13 @@ import org.junit.jupiter.api.Test;
  * emulator, which makes each minted credential the role's password and rotates it on expiry.
  */
 class PoolCredentialTest {
+
+  /**
+   * Held for LogCapture, which raises this logger's level: java.util.logging keeps loggers only
+   * weakly, and a collected one comes back without the level.
+   */
+  private static final Logger LAKEFORGE_LOGS =
+      Logger.getLogger("io.lakeforge");
 
   private final TestLakebase env = TestLakebase.get();
   private final DatabricksEmulator emulator = env.emulator();
@@ -230,12 +242,20 @@ class PoolCredentialTest {
     LakebasePool pool = pool(env.config().refreshMargin(Duration.ofSeconds(3)).apiAttempts(2));
     Connection first = pool.getConnection();
     Thread.sleep(3_300); // due for refresh, still valid for ~2.7 s
+    LogCapture logs = new LogCapture();
+    open.add(logs);
     emulator.failNext(STATUS_500, STATUS_500, STATUS_500, STATUS_500);
     try (Connection second = pool.getConnection(); Connection third = pool.getConnection()) {
       assertEquals(TestLakebase.ROLE, currentUser(second));
       assertEquals(TestLakebase.ROLE, currentUser(third));
     }
     awaitTrue(() -> pool.stats().credentialFailures() == 1, "one failed background refresh");
+    // The failure is counted just before it is logged.
+    awaitTrue(() -> logs.text().contains(pool.name() + ": refreshing the credential failed (Could"
+        + " not obtain a Lakebase credential for " + TestLakebase.ENDPOINT + " after 2 attempts"
+        + " (last: HTTP 500 INTERNAL_ERROR)."), "the failed refresh is logged");
+    assertTrue(logs.text().contains("the cached one stays in use until it expires at "),
+        logs.text());
     try (Connection fourth = pool.getConnection()) {
       assertEquals(TestLakebase.ROLE, currentUser(fourth), "still the cached credential");
     }
@@ -392,5 +412,132 @@ class PoolCredentialTest {
       assertEquals(TestLakebase.ROLE, currentUser(c));
     }
     assertEquals(1, emulator.endpointCalls());
+  }
+
+  @Test
+  void theCredentialStatusCountsRetriesAndKeepsTheLastFailureWithoutACredential() {
+    emulator.failNext(STATUS_429, STATUS_500);
+    LakebaseDataSource source = LakebaseDataSource.create(env.config().apiAttempts(2).build(),
+        env.client());
+    open.add(source);
+    SQLException e = assertThrows(SQLException.class, source::getConnection);
+    assertEquals("lakebase[lakeforge-main/dev/primary]: could not open a connection: Could not"
+        + " obtain a Lakebase credential for " + TestLakebase.ENDPOINT + " after 2 attempts (last:"
+        + " HTTP 500 INTERNAL_ERROR). Connections already open keep working; new ones need the"
+        + " Databricks API to answer.", e.getMessage());
+    LakebaseCredentialStatus status = source.credentialStatus();
+    assertEquals(0, status.refreshes());
+    assertEquals(1, status.failures());
+    assertEquals(2, status.apiCalls());
+    assertEquals(1, status.apiRetries(), "the second call of the failed refresh");
+    assertEquals(null, status.mintedAt());
+    assertEquals(null, status.expireTime());
+    assertTrue(status.lastFailure().contains("after 2 attempts (last: HTTP 500"),
+        status.lastFailure());
+    assertTrue(status.lastFailureAt() != null);
+  }
+
+  @Test
+  void eachRetryOfTheApiIsLoggedWithItsReason() throws SQLException {
+    emulator.failNext(STATUS_429);
+    try (LogCapture logs = new LogCapture("io.lakeforge")) {
+      LakebasePool pool = pool(env.config());
+      pool.getConnection().close();
+      assertTrue(logs.text().contains("Retrying request for a Lakebase credential for "
+          + TestLakebase.ENDPOINT + " after: HTTP 429 RESOURCE_EXHAUSTED"), logs.text());
+    }
+    assertEquals(2, emulator.credentialCalls());
+  }
+
+  @Test
+  void aCallerInterruptedWhileWaitingForTheCredentialStopsAndKeepsItsInterrupt() throws Exception {
+    emulator.latency(Duration.ofSeconds(2));
+    // The data source requests its first credential on first use, on the caller's behalf.
+    LakebaseDataSource source = LakebaseDataSource.create(env.config().build(), env.client());
+    open.add(source);
+    CompletableFuture<SQLException> failure =
+        new CompletableFuture<>();
+    AtomicBoolean interrupted =
+        new AtomicBoolean();
+    Thread caller = new Thread(() -> {
+      try {
+        source.getConnection().close();
+        failure.complete(null);
+      } catch (SQLException e) {
+        interrupted.set(Thread.currentThread().isInterrupted());
+        failure.complete(e);
+      }
+    }, "credential-test-caller");
+    caller.start();
+    awaitTrue(() -> emulator.credentialCalls() == 1, "the credential request reached the API");
+    caller.interrupt();
+    SQLException e = failure.get(5, TimeUnit.SECONDS);
+    assertTrue(e.getMessage().contains("interrupted while waiting for a Lakebase credential"),
+        e.getMessage());
+    assertTrue(interrupted.get(), "the caller's interrupt is kept");
+  }
+
+  @Test
+  void anInterruptedCallerStartsNoLookup() {
+    WorkspaceClient client = env.client();
+    LakebaseConfig config = env.config().host(null).build();
+    Thread.currentThread().interrupt();
+    try {
+      LakebaseException e = assertThrows(LakebaseException.class,
+          () -> LakebasePool.create(config, client));
+      assertEquals("Interrupted while requesting the host of " + TestLakebase.ENDPOINT + ".",
+          e.getMessage());
+    } finally {
+      assertTrue(Thread.interrupted(), "the interrupt is left to the caller");
+    }
+    assertEquals(0, emulator.endpointCalls());
+  }
+
+  @Test
+  void aCallerInterruptedDuringALookupStopsWhenTheAnswerArrives() throws Exception {
+    emulator.missingEndpoint(TestLakebase.ENDPOINT);
+    emulator.endpointLatency(Duration.ofSeconds(1));
+    WorkspaceClient client = env.client();
+    LakebaseConfig config = env.config().host(null).build();
+    CompletableFuture<Throwable> failure =
+        new CompletableFuture<>();
+    Thread caller = new Thread(() -> {
+      try {
+        LakebasePool.create(config, client).close();
+        failure.complete(null);
+      } catch (Throwable t) {
+        failure.complete(t);
+      }
+    }, "lookup-test-caller");
+    caller.start();
+    awaitTrue(() -> emulator.endpointCalls() == 1, "the lookup reached the API");
+    caller.interrupt();
+    Throwable t = failure.get(5, TimeUnit.SECONDS);
+    assertEquals(LakebaseException.class, t.getClass(), String.valueOf(t));
+    assertEquals("Interrupted while requesting the host of " + TestLakebase.ENDPOINT + ".",
+        t.getMessage(), "not the 404 that answered meanwhile");
+    assertEquals(1, emulator.endpointCalls());
+  }
+
+  @Test
+  void perConnectionModeMintsForConcurrentOpensInParallel() throws Exception {
+    LakebasePool pool = pool(env.config().credentialMode(CredentialMode.PER_CONNECTION).maxSize(4));
+    emulator.hang(true);
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    List<Future<String>> callers = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      callers.add(threads.submit(() -> {
+        try (Connection c = pool.getConnection()) {
+          return currentUser(c);
+        }
+      }));
+    }
+    PoolLifecycleTest.await(() -> emulator.credentialCalls() == 2,
+        "both mints under way at once, not one after the other");
+    emulator.hang(false);
+    for (Future<String> caller : callers) {
+      assertEquals(TestLakebase.ROLE, caller.get(5, TimeUnit.SECONDS));
+    }
+    threads.shutdown();
   }
 }
