@@ -48,6 +48,9 @@ class OpenerTest {
   private final TestLakebase env = TestLakebase.get();
   private final DatabricksEmulator emulator = env.emulator();
   private final List<AutoCloseable> open = new ArrayList<>();
+  /** This test's own endpoint and application name (see PoolLifecycleTest). */
+  private final String id = PoolLifecycleTest.freshId();
+  private final String application = "opener-" + id;
 
   @BeforeAll
   static void roleDefaults() throws SQLException {
@@ -83,6 +86,11 @@ class OpenerTest {
     return c;
   }
 
+  private LakebaseConfig.Builder config() {
+    return env.config().endpoint(PoolLifecycleTest.endpointOf(id))
+        .set(LakebaseSettings.APPLICATION_NAME, application);
+  }
+
   private LakebasePool pool(LakebaseConfig.Builder config) {
     return closeLater(LakebasePool.create(config.build(), env.client()));
   }
@@ -105,7 +113,7 @@ class OpenerTest {
   @Test
   void aPasswordThatKeepsBeingRejectedIsRetriedExactlyOnceWithANewCredential() throws Exception {
     TcpProxy proxy = closeLater(new TcpProxy(env.port()));
-    LakebasePool pool = pool(env.config().port(proxy.port()).user(UNKNOWN)
+    LakebasePool pool = pool(config().port(proxy.port()).user(UNKNOWN)
         .acquisitionTimeout(Duration.ofSeconds(3)));
     assertEquals(1, emulator.credentialCalls(), "the first credential, fetched at start");
     SQLException e;
@@ -124,7 +132,7 @@ class OpenerTest {
   void aComputeThatIsStartingUpIsRetriedUntilItAcceptsTheLogin() throws Exception {
     TcpProxy proxy = closeLater(new TcpProxy(env.port()));
     proxy.answerStartingUp(2);
-    LakebasePool pool = pool(env.config().port(proxy.port()));
+    LakebasePool pool = pool(config().port(proxy.port()));
     try (LogCapture logs = new LogCapture("io.lakeforge")) {
       try (Connection c = pool.getConnection()) {
         assertEquals(TestLakebase.ROLE, value(c, "select current_user"));
@@ -140,7 +148,7 @@ class OpenerTest {
   void aComputeThatStaysStartingUpIsRetriedWithAGrowingPauseUntilTheBudgetEnds() throws Exception {
     TcpProxy proxy = closeLater(new TcpProxy(env.port()));
     proxy.answerStartingUp(Integer.MAX_VALUE);
-    LakebasePool pool = pool(env.config().port(proxy.port())
+    LakebasePool pool = pool(config().port(proxy.port())
         .acquisitionTimeout(Duration.ofSeconds(2)));
     SQLException e = assertThrows(SQLException.class, pool::getConnection);
     assertTrue(Set.of("57P03", "08001").contains(e.getSQLState()),
@@ -155,7 +163,7 @@ class OpenerTest {
   void anInterruptedCallerStopsRetryingAndKeepsItsInterrupt() throws Exception {
     TcpProxy proxy = closeLater(new TcpProxy(env.port()));
     proxy.answerStartingUp(Integer.MAX_VALUE);
-    LakebasePool pool = pool(env.config().port(proxy.port())
+    LakebasePool pool = pool(config().port(proxy.port())
         .acquisitionTimeout(Duration.ofSeconds(10)));
     CompletableFuture<SQLException> failure = new CompletableFuture<>();
     AtomicBoolean interrupted = new AtomicBoolean();
@@ -181,7 +189,7 @@ class OpenerTest {
   void aLoginThatOutlastsTheBudgetFailsNamingTheBudgetAndWhatWentWrong() throws Exception {
     TcpProxy proxy = closeLater(new TcpProxy(env.port()));
     proxy.blackHole(true);
-    LakebasePool pool = pool(env.config().port(proxy.port())
+    LakebasePool pool = pool(config().port(proxy.port())
         .acquisitionTimeout(Duration.ofSeconds(1)));
     SQLException e = assertThrows(SQLException.class, pool::getConnection);
     assertEquals("08001", e.getSQLState());
@@ -193,13 +201,13 @@ class OpenerTest {
 
   @Test
   void sessionTimeoutsLeaveTheServerDefaultsUnlessSet() throws Exception {
-    LakebasePool defaults = pool(env.config().database(DATABASE));
+    LakebasePool defaults = pool(config().database(DATABASE));
     try (Connection c = defaults.getConnection()) {
       assertEquals("42s", value(c, "show statement_timeout"));
       assertEquals("43s", value(c, "show idle_in_transaction_session_timeout"));
       assertEquals(0, c.getNetworkTimeout(), "no read timeout on a borrowed connection by default");
     }
-    LakebasePool set = pool(env.config().database(DATABASE)
+    LakebasePool set = pool(config().database(DATABASE)
         .set(LakebaseSettings.STATEMENT_TIMEOUT, Duration.ofMillis(7_500))
         .set(LakebaseSettings.IDLE_IN_TRANSACTION_TIMEOUT, Duration.ofSeconds(20))
         .set(LakebaseSettings.SOCKET_TIMEOUT, Duration.ofSeconds(90)));
@@ -212,13 +220,12 @@ class OpenerTest {
 
   @Test
   void aSessionSettingTheServerRefusesFailsTheLoginAndClosesTheSession() throws Exception {
-    LakebasePool pool = pool(env.config()
-        .set(LakebaseSettings.APPLICATION_NAME, "opener-refused-setting")
+    LakebasePool pool = pool(config()
         .set(LakebaseSettings.STATEMENT_TIMEOUT, Duration.ofDays(30)));
     SQLException e = assertThrows(SQLException.class, pool::getConnection);
     assertEquals("22023", e.getSQLState(), e.getMessage());
     assertTrue(e.getMessage().contains("statement_timeout"), e.getMessage());
-    assertEquals(0, PoolLifecycleTest.sessionsAfterClose(env, "opener-refused-setting"),
+    assertEquals(0, PoolLifecycleTest.sessionsAfterClose(env, application),
         "the session that could not be set up was closed");
   }
 }

@@ -5,6 +5,7 @@ import static io.lakeforge.testing.DatabricksEmulator.Fault.STATUS_429;
 import static io.lakeforge.testing.DatabricksEmulator.Fault.STATUS_500;
 import static io.lakeforge.testing.DatabricksEmulator.Fault.TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -416,15 +417,18 @@ class PoolCredentialTest {
 
   @Test
   void theCredentialStatusCountsRetriesAndKeepsTheLastFailureWithoutACredential() {
+    // An endpoint of its own, so a fresh credential cache (see PoolLifecycleTest).
+    String id = PoolLifecycleTest.freshId();
+    String endpoint = PoolLifecycleTest.endpointOf(id);
     emulator.failNext(STATUS_429, STATUS_500);
-    LakebaseDataSource source = LakebaseDataSource.create(env.config().apiAttempts(2).build(),
-        env.client());
+    LakebaseDataSource source = LakebaseDataSource.create(env.config().endpoint(endpoint)
+        .apiAttempts(2).build(), env.client());
     open.add(source);
     SQLException e = assertThrows(SQLException.class, source::getConnection);
-    assertEquals("lakebase[lakeforge-main/dev/primary]: could not open a connection: Could not"
-        + " obtain a Lakebase credential for " + TestLakebase.ENDPOINT + " after 2 attempts (last:"
-        + " HTTP 500 INTERNAL_ERROR). Connections already open keep working; new ones need the"
-        + " Databricks API to answer.", e.getMessage());
+    assertEquals("lakebase[lakeforge-main/dev/" + id + "]: could not open a connection: Could not"
+        + " obtain a Lakebase credential for " + endpoint + " after 2 attempts (last: HTTP 500"
+        + " INTERNAL_ERROR). Connections already open keep working; new ones need the Databricks"
+        + " API to answer.", e.getMessage());
     LakebaseCredentialStatus status = source.credentialStatus();
     assertEquals(0, status.refreshes());
     assertEquals(1, status.failures());
@@ -439,12 +443,13 @@ class PoolCredentialTest {
 
   @Test
   void eachRetryOfTheApiIsLoggedWithItsReason() throws SQLException {
+    String endpoint = PoolLifecycleTest.endpointOf(PoolLifecycleTest.freshId());
     emulator.failNext(STATUS_429);
     try (LogCapture logs = new LogCapture("io.lakeforge")) {
-      LakebasePool pool = pool(env.config());
+      LakebasePool pool = pool(env.config().endpoint(endpoint));
       pool.getConnection().close();
       assertTrue(logs.text().contains("Retrying request for a Lakebase credential for "
-          + TestLakebase.ENDPOINT + " after: HTTP 429 RESOURCE_EXHAUSTED"), logs.text());
+          + endpoint + " after: HTTP 429 RESOURCE_EXHAUSTED"), logs.text());
     }
     assertEquals(2, emulator.credentialCalls());
   }
@@ -453,12 +458,11 @@ class PoolCredentialTest {
   void aCallerInterruptedWhileWaitingForTheCredentialStopsAndKeepsItsInterrupt() throws Exception {
     emulator.latency(Duration.ofSeconds(2));
     // The data source requests its first credential on first use, on the caller's behalf.
-    LakebaseDataSource source = LakebaseDataSource.create(env.config().build(), env.client());
+    LakebaseDataSource source = LakebaseDataSource.create(env.config()
+        .endpoint(PoolLifecycleTest.endpointOf(PoolLifecycleTest.freshId())).build(), env.client());
     open.add(source);
-    CompletableFuture<SQLException> failure =
-        new CompletableFuture<>();
-    AtomicBoolean interrupted =
-        new AtomicBoolean();
+    CompletableFuture<SQLException> failure = new CompletableFuture<>();
+    AtomicBoolean interrupted = new AtomicBoolean();
     Thread caller = new Thread(() -> {
       try {
         source.getConnection().close();
@@ -479,28 +483,31 @@ class PoolCredentialTest {
 
   @Test
   void anInterruptedCallerStartsNoLookup() {
+    String endpoint = PoolLifecycleTest.endpointOf(PoolLifecycleTest.freshId());
     WorkspaceClient client = env.client();
-    LakebaseConfig config = env.config().host(null).build();
+    LakebaseConfig config = env.config().endpoint(endpoint).host(null).build();
     Thread.currentThread().interrupt();
+    Throwable thrown = null;
     try {
-      LakebaseException e = assertThrows(LakebaseException.class,
-          () -> LakebasePool.create(config, client));
-      assertEquals("Interrupted while requesting the host of " + TestLakebase.ENDPOINT + ".",
-          e.getMessage());
+      open.add(LakebasePool.create(config, client));
+    } catch (Throwable t) {
+      thrown = t;
     } finally {
       assertTrue(Thread.interrupted(), "the interrupt is left to the caller");
     }
+    assertInstanceOf(LakebaseException.class, thrown);
+    assertEquals("Interrupted while requesting the host of " + endpoint + ".", thrown.getMessage());
     assertEquals(0, emulator.endpointCalls());
   }
 
   @Test
   void aCallerInterruptedDuringALookupStopsWhenTheAnswerArrives() throws Exception {
-    emulator.missingEndpoint(TestLakebase.ENDPOINT);
+    String endpoint = PoolLifecycleTest.endpointOf(PoolLifecycleTest.freshId());
+    emulator.missingEndpoint(endpoint);
     emulator.endpointLatency(Duration.ofSeconds(1));
     WorkspaceClient client = env.client();
-    LakebaseConfig config = env.config().host(null).build();
-    CompletableFuture<Throwable> failure =
-        new CompletableFuture<>();
+    LakebaseConfig config = env.config().endpoint(endpoint).host(null).build();
+    CompletableFuture<Throwable> failure = new CompletableFuture<>();
     Thread caller = new Thread(() -> {
       try {
         LakebasePool.create(config, client).close();
@@ -514,14 +521,17 @@ class PoolCredentialTest {
     caller.interrupt();
     Throwable t = failure.get(5, TimeUnit.SECONDS);
     assertEquals(LakebaseException.class, t.getClass(), String.valueOf(t));
-    assertEquals("Interrupted while requesting the host of " + TestLakebase.ENDPOINT + ".",
-        t.getMessage(), "not the 404 that answered meanwhile");
+    assertEquals("Interrupted while requesting the host of " + endpoint + ".", t.getMessage(),
+        "not the 404 that answered meanwhile");
     assertEquals(1, emulator.endpointCalls());
   }
 
   @Test
   void perConnectionModeMintsForConcurrentOpensInParallel() throws Exception {
-    LakebasePool pool = pool(env.config().credentialMode(CredentialMode.PER_CONNECTION).maxSize(4));
+    // Each request is allowed 30 s: a second call within the wait below is a second mint, not a
+    // retry of the first.
+    LakebasePool pool = pool(env.config().credentialMode(CredentialMode.PER_CONNECTION).maxSize(4)
+        .apiTimeout(Duration.ofSeconds(30)));
     emulator.hang(true);
     ExecutorService threads = Executors.newFixedThreadPool(2);
     List<Future<String>> callers = new ArrayList<>();

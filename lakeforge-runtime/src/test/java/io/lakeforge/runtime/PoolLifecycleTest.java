@@ -32,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -57,10 +58,20 @@ class PoolLifecycleTest {
   private static final Logger LAKEFORGE_LOGS =
       Logger.getLogger("io.lakeforge");
 
+  private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
   private final TestLakebase env = TestLakebase.get();
   private final DatabricksEmulator emulator = env.emulator();
   private final List<AutoCloseable> open = new ArrayList<>();
   private final ExecutorService threads = Executors.newCachedThreadPool();
+  /**
+   * This test's own endpoint (so its own credential cache) and application name (so its own
+   * sessions): under PIT all mutants of a class run one after the other in one JVM, and a mutant
+   * that leaks a shared cache or a session must not decide the result for the next one.
+   */
+  private final String id = freshId();
+  private final String endpoint = endpointOf(id);
+  private final String application = "lifecycle-" + id;
 
   @BeforeEach
   void reset() {
@@ -73,6 +84,20 @@ class PoolLifecycleTest {
       c.close();
     }
     threads.shutdownNow();
+  }
+
+  /** An endpoint id no other test uses, in this JVM or in an earlier one of the same server. */
+  static String freshId() {
+    return "ep-" + Long.toString(System.nanoTime(), 36) + "-" + SEQUENCE.incrementAndGet();
+  }
+
+  static String endpointOf(String id) {
+    return "projects/lakeforge-main/branches/dev/endpoints/" + id;
+  }
+
+  /** The test server's settings for this test's endpoint and application name. */
+  private LakebaseConfig.Builder config() {
+    return env.config().endpoint(endpoint).set(LakebaseSettings.APPLICATION_NAME, application);
   }
 
   private LakebasePool pool(LakebaseConfig.Builder config) {
@@ -135,18 +160,14 @@ class PoolLifecycleTest {
     }
   }
 
-  private LakebaseConfig.Builder named(String application) {
-    return env.config().set(LakebaseSettings.APPLICATION_NAME, application);
-  }
-
   private Future<Connection> borrowInBackground(LakebasePool pool) {
     return threads.submit(() -> pool.getConnection());
   }
 
   @Test
   void closeIsIdempotentAndTheLastCloseReleasesTheSharedCredential() throws Exception {
-    LakebasePool first = pool(env.config());
-    LakebasePool second = pool(env.config());
+    LakebasePool first = pool(config());
+    LakebasePool second = pool(config());
     first.getConnection().close();
     assertEquals(1, emulator.credentialCalls(), "both pools share one credential");
     assertFalse(first.isClosed());
@@ -169,7 +190,7 @@ class PoolLifecycleTest {
     second.close();
     assertNull(second.credentialStatus().expireTime(), "the last close dropped the credential");
 
-    LakebasePool third = pool(env.config());
+    LakebasePool third = pool(config());
     try (Connection c = third.getConnection()) {
       assertEquals(TestLakebase.ROLE, currentUser(c));
     }
@@ -178,7 +199,7 @@ class PoolLifecycleTest {
 
   @Test
   void closeFailsAWaitingCallerAsClosedAndEndsBorrowedConnections() throws Exception {
-    LakebasePool pool = pool(named("lifecycle-close-waiter").maxSize(1)
+    LakebasePool pool = pool(config().maxSize(1)
         .acquisitionTimeout(Duration.ofSeconds(10)));
     Connection held = pool.getConnection();
     Future<Connection> waiter = borrowInBackground(pool);
@@ -190,12 +211,12 @@ class PoolLifecycleTest {
     assertInstanceOf(LakebaseClosedException.class, closed.getCause());
     assertThrows(SQLException.class, () -> currentUser(held),
         "no grace: the borrowed one is closed");
-    assertEquals(0, sessionsAfterClose(env, "lifecycle-close-waiter"));
+    assertEquals(0, sessionsAfterClose(env, application));
   }
 
   @Test
   void closeWaitsUpToCloseGraceForABorrowedConnection() throws Exception {
-    LakebasePool pool = pool(named("lifecycle-close-grace")
+    LakebasePool pool = pool(config()
         .set(LakebaseSettings.CLOSE_GRACE, Duration.ofSeconds(10)));
     Connection borrowed = pool.getConnection();
     Future<?> closing = threads.submit(() -> pool.close());
@@ -208,12 +229,12 @@ class PoolLifecycleTest {
     assertFalse(closing.isDone(), "close() waits while a connection is borrowed");
     borrowed.close();
     closing.get(5, TimeUnit.SECONDS); // returns once the connection is back, not after 10 s
-    assertEquals(0, sessionsAfterClose(env, "lifecycle-close-grace"));
+    assertEquals(0, sessionsAfterClose(env, application));
   }
 
   @Test
   void anInterruptedCloseStopsWaitingClosesEverythingAndKeepsTheInterrupt() throws Exception {
-    LakebasePool pool = pool(named("lifecycle-close-interrupted")
+    LakebasePool pool = pool(config()
         .set(LakebaseSettings.CLOSE_GRACE, Duration.ofSeconds(10)));
     Connection borrowed = pool.getConnection();
     CompletableFuture<Boolean> interrupted = new CompletableFuture<>();
@@ -226,12 +247,12 @@ class PoolLifecycleTest {
     closer.interrupt();
     assertTrue(interrupted.get(5, TimeUnit.SECONDS), "the interrupt is kept for the caller");
     assertThrows(SQLException.class, () -> currentUser(borrowed), "closed without the grace");
-    assertEquals(0, sessionsAfterClose(env, "lifecycle-close-interrupted"));
+    assertEquals(0, sessionsAfterClose(env, application));
   }
 
   @Test
   void anAcquisitionTimeoutNamesThePoolSizeAndTheTimeout() throws Exception {
-    LakebasePool pool = pool(env.config().maxSize(2).acquisitionTimeout(Duration.ofSeconds(1)));
+    LakebasePool pool = pool(config().maxSize(2).acquisitionTimeout(Duration.ofSeconds(1)));
     try (Connection a = pool.getConnection(); Connection b = pool.getConnection()) {
       SQLTimeoutException e = assertThrows(SQLTimeoutException.class, pool::getConnection);
       assertEquals(pool.name() + ": no connection within the acquisition timeout (1000 ms); all 2"
@@ -246,7 +267,7 @@ class PoolLifecycleTest {
   void maxWaitingTurnsAwayTheNextCallerAndCountsIt() throws Exception {
     for (boolean metrics : new boolean[] {true, false}) {
       emulator.reset();
-      LakebasePool pool = pool(env.config().maxSize(1).maxWaiting(1).poolMetrics(metrics)
+      LakebasePool pool = pool(config().maxSize(1).maxWaiting(1).poolMetrics(metrics)
           .acquisitionTimeout(Duration.ofSeconds(5)));
       Connection held = pool.getConnection();
       Future<Connection> waiter = borrowInBackground(pool);
@@ -280,7 +301,7 @@ class PoolLifecycleTest {
   @Test
   void statsAndActivityReportThePoolAndItsCredential() throws Exception {
     long before = System.nanoTime();
-    LakebasePool pool = pool(env.config().maxSize(3));
+    LakebasePool pool = pool(config().maxSize(3));
     Duration sinceCreate = Duration.ofNanos(System.nanoTime() - before);
     LakebasePoolStats fresh = pool.stats();
     assertEquals(new LakebasePoolStats(pool.name(), 0, 0, 0, 3, 0, 1, 0, 1), fresh);
@@ -309,7 +330,7 @@ class PoolLifecycleTest {
     assertNull(status.lastFailure());
     assertNull(status.lastFailureAt());
 
-    LakebasePool quiet = pool(env.config().poolMetrics(false));
+    LakebasePool quiet = pool(config().poolMetrics(false));
     quiet.getConnection().close();
     assertEquals(new LakebasePoolActivity(0, Duration.ZERO, Duration.ZERO, 0, Duration.ZERO, 0),
         quiet.activity(), "Agroal measures nothing when poolMetrics is off");
@@ -317,19 +338,19 @@ class PoolLifecycleTest {
 
   @Test
   void theHealthCheckValidatesABorrowedOrANewConnection() throws Exception {
-    LakebasePool pool = pool(named("lifecycle-health").maxSize(2));
+    LakebasePool pool = pool(config().maxSize(2));
     assertTrue(pool.isHealthy(false));
     assertEquals(1, pool.stats().connectionsCreated());
     assertTrue(pool.isHealthy(true));
     assertEquals(2, pool.stats().connectionsCreated(), "a new connection for the check");
-    assertEquals(2, terminateSessions(env, "lifecycle-health"));
-    assertEquals(0, sessionsAfterClose(env, "lifecycle-health"), "the server ended both sessions");
+    assertEquals(2, terminateSessions(env, application));
+    assertEquals(0, sessionsAfterClose(env, application), "the server ended both sessions");
     assertFalse(pool.isHealthy(false), "an idle connection whose session ended fails the check");
   }
 
   @Test
   void userAndPasswordAndLoginTimeoutAreRefusedWithTheSettingToUse() throws Exception {
-    LakebasePool pool = pool(env.config());
+    LakebasePool pool = pool(config());
     SQLFeatureNotSupportedException user = assertThrows(SQLFeatureNotSupportedException.class,
         () -> pool.getConnection(TestLakebase.ROLE, "secret"));
     assertEquals(pool.name() + ": connections use minted credentials; call getConnection()"
@@ -339,13 +360,13 @@ class PoolLifecycleTest {
     assertEquals(pool.name() + ": logins are bounded by acquisitionTimeout; set that instead.",
         login.getMessage());
     assertEquals(10, pool.getLoginTimeout(), "the acquisition timeout in seconds");
-    assertEquals(1, pool(env.config().acquisitionTimeout(Duration.ofMillis(500))).getLoginTimeout(),
+    assertEquals(1, pool(config().acquisitionTimeout(Duration.ofMillis(500))).getLoginTimeout(),
         "at least a second");
   }
 
   @Test
   void itUnwrapsOnlyToItself() throws Exception {
-    LakebasePool pool = pool(env.config());
+    LakebasePool pool = pool(config());
     assertSame(pool, pool.unwrap(LakebasePool.class));
     assertSame(pool, pool.unwrap(DataSource.class));
     assertTrue(pool.isWrapperFor(AutoCloseable.class));
@@ -358,22 +379,21 @@ class PoolLifecycleTest {
   void itDescribesItselfAndLogsWhereItConnects() throws Exception {
     LakebasePool pool;
     try (LogCapture logs = new LogCapture("io.lakeforge")) {
-      pool = pool(env.config());
-      assertTrue(logs.text().contains("lakebase[lakeforge-main/dev/primary]: pool started for "
-          + TestLakebase.ENDPOINT + " at 127.0.0.1:" + env.port() + " as " + TestLakebase.ROLE),
-          logs.text());
+      pool = pool(config());
+      assertTrue(logs.text().contains("lakebase[lakeforge-main/dev/" + id + "]: pool started for "
+          + endpoint + " at 127.0.0.1:" + env.port() + " as " + TestLakebase.ROLE), logs.text());
     }
-    assertEquals("lakebase[lakeforge-main/dev/primary]", pool.name());
-    assertEquals(TestLakebase.ENDPOINT, pool.endpoint());
-    assertEquals("LakebasePool[lakebase[lakeforge-main/dev/primary], endpoint="
-        + TestLakebase.ENDPOINT + "]", pool.toString());
+    assertEquals("lakebase[lakeforge-main/dev/" + id + "]", pool.name());
+    assertEquals(endpoint, pool.endpoint());
+    assertEquals("LakebasePool[lakebase[lakeforge-main/dev/" + id + "], endpoint=" + endpoint + "]",
+        pool.toString());
     assertEquals(10, pool.config().maxSize());
     assertEquals("io.lakeforge.runtime", pool.getParentLogger().getName());
     pool.setLogWriter(new PrintWriter(new StringWriter()));
     assertNull(pool.getLogWriter(), "Agroal keeps no log writer; logs go through its listeners");
     assertEquals(TestLakebase.ROLE, pool.dsl().fetchValue(DSL.currentUser()));
     assertEquals(EndpointKind.READ_WRITE, pool.endpointKind());
-    LakebasePool readOnly = pool(env.config().set(LakebaseSettings.READ_ONLY, true));
+    LakebasePool readOnly = pool(config().set(LakebaseSettings.READ_ONLY, true));
     assertEquals(EndpointKind.READ_ONLY, readOnly.endpointKind());
     try (Connection c = readOnly.getConnection()) {
       assertTrue(c.isReadOnly());
@@ -391,7 +411,7 @@ class PoolLifecycleTest {
 
   @Test
   void aMinimumSizeIsFilledInTheBackground() throws Exception {
-    LakebasePool pool = pool(env.config().minSize(2).maxSize(4));
+    LakebasePool pool = pool(config().minSize(2).maxSize(4));
     await(() -> pool.stats().idle() == 2,
         "two connections opened without a caller");
     assertEquals(2, pool.stats().connectionsCreated());
@@ -403,7 +423,7 @@ class PoolLifecycleTest {
     emulator.hang(true);
     // The first credential is awaited for the acquisition timeout only; the request, allowed 60 s
     // per attempt, is still waiting for an answer when close() runs.
-    LakebasePool pool = pool(env.config().acquisitionTimeout(Duration.ofSeconds(1))
+    LakebasePool pool = pool(config().acquisitionTimeout(Duration.ofSeconds(1))
         .apiTimeout(Duration.ofSeconds(60)));
     assertEquals(1, emulator.credentialCalls());
     Future<Connection> caller = borrowInBackground(pool);
@@ -429,7 +449,7 @@ class PoolLifecycleTest {
         new AtomicBoolean();
     Thread creator = new Thread(() -> {
       try {
-        LakebasePool p = LakebasePool.create(env.config().build(), client);
+        LakebasePool p = LakebasePool.create(config().build(), client);
         interrupted.set(Thread.currentThread().isInterrupted());
         created.complete(p);
       } catch (Throwable t) {
