@@ -3,6 +3,7 @@ package io.lakeforge.bench;
 import io.lakeforge.annotations.BranchRef;
 import io.lakeforge.runtime.Lakebase;
 import io.lakeforge.runtime.LakebaseConfig;
+import io.lakeforge.runtime.LakebaseSettings;
 import io.lakeforge.runtime.LakebasePoolStats;
 import io.lakeforge.sample.Branches;
 import io.lakeforge.testing.DatabricksEmulator;
@@ -40,7 +41,9 @@ final class Soak {
     emulator.randomFaults(0.10, 0.05, 20261124L);
     int mintedBefore = emulator.mintedTokens().size();
 
+    String app = TestLakebase.applicationName("soak");
     LakebaseConfig config = BenchEnv.config().host(null).endpoint(null)
+        .set(LakebaseSettings.APPLICATION_NAME, app)
         .maxSize(4)
         .maxLifetime(Duration.ofSeconds(3))
         .apiAttempts(ATTEMPTS)
@@ -103,7 +106,7 @@ final class Soak {
     long failuresApi = lakebase.stats().values().stream().mapToLong(LakebasePoolStats::credentialFailures).sum();
     int endpoints = lakebase.stats().size();
     lakebase.close();
-    int sessions = env.sessionsAfterClose();
+    int sessions = env.sessionsAfterClose(app);
     int calls = emulator.credentialCalls();
     int rotations = emulator.rotations();
     int minted = emulator.mintedTokens().size() - mintedBefore;

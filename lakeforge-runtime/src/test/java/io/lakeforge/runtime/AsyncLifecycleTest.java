@@ -54,8 +54,9 @@ class AsyncLifecycleTest {
   @Test
   void closeCompletesRunningAndQueuedStagesAndLeavesNoThread() throws Exception {
     Set<String> before = LivenessTest.lakeforgeThreads();
-    LakebaseAsyncPool pool = LakebaseAsyncPool.create(
-        env.config().maxSize(1).maxWaiting(5).build(), env.client());
+    String app = TestLakebase.applicationName("async-close");
+    LakebaseAsyncPool pool = LakebaseAsyncPool.create(env.config().maxSize(1).maxWaiting(5)
+        .set(LakebaseSettings.APPLICATION_NAME, app).build(), env.client());
     CountDownLatch running = new CountDownLatch(1);
     CompletableFuture<String> busy = pool.<String>withConnection(c -> {
       running.countDown();
@@ -83,7 +84,7 @@ class AsyncLifecycleTest {
     }
     assertInstanceOf(LakebaseClosedException.class, failure(busy));
     assertEquals(Set.of(), LivenessTest.threadsLeftSince(before));
-    assertEquals(0, env.sessionsAfterClose());
+    assertEquals(0, env.sessionsAfterClose(app));
   }
 
   @Test

@@ -272,8 +272,9 @@ class LivenessTest {
     Set<String> before = lakeforgeThreads();
     emulator.endpointLatency(Duration.ofMillis(1_500));
     BranchRef dev = new BranchRef("lakeforge-main", "dev", "primary", "readonly");
-    Lakebase lakebase = Lakebase.create(env.config().host(null).endpoint(null).build(),
-        env.client());
+    String app = TestLakebase.applicationName("close-race");
+    Lakebase lakebase = Lakebase.create(env.config().host(null).endpoint(null)
+        .set(LakebaseSettings.APPLICATION_NAME, app).build(), env.client());
     Future<Integer> firstUse = threads.submit(
         () -> lakebase.readWrite(dev).fetchValue(DSL.inline(1)));
     Thread.sleep(300); // the endpoint lookup is under way
@@ -281,7 +282,7 @@ class LivenessTest {
     Exception e = assertThrows(Exception.class, () -> firstUse.get(30, TimeUnit.SECONDS));
     assertInstanceOf(LakebaseClosedException.class, e.getCause(), String.valueOf(e.getCause()));
     emulator.endpointLatency(Duration.ZERO);
-    assertEquals(0, env.sessionsAfterClose(), "no server session left");
+    assertEquals(0, env.sessionsAfterClose(app), "no server session left");
     assertEquals(Set.of(), threadsLeftSince(before), "no pool or credential thread left");
   }
 

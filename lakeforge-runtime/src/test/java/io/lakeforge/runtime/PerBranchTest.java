@@ -24,6 +24,7 @@ class PerBranchTest {
 
   private final TestLakebase env = TestLakebase.get();
   private final DatabricksEmulator emulator = env.emulator();
+  private final String app = TestLakebase.applicationName("per-branch");
 
   @BeforeEach
   void reset() {
@@ -32,7 +33,7 @@ class PerBranchTest {
 
   private LakebaseConfig.Builder config() {
     // Only host and endpoint come from the handle; the rest from the configuration.
-    return env.config().host(null).endpoint(null);
+    return env.config().host(null).endpoint(null).set(LakebaseSettings.APPLICATION_NAME, app);
   }
 
   @Test
@@ -52,7 +53,7 @@ class PerBranchTest {
       lakebase.readOnly(STAGING).fetchValue(DSL.inline(1));
       assertEquals(3, lakebase.stats().size());
     }
-    assertEquals(0, env.sessionsAfterClose(), "close() closes every pool");
+    assertEquals(0, env.sessionsAfterClose(app), "close() closes every pool");
   }
 
   @Test

@@ -378,14 +378,16 @@ class PoolCredentialTest {
 
   @Test
   void closeLeavesNoSessionOnTheServer() throws Exception {
-    LakebasePool pool = LakebasePool.create(env.config().maxSize(4).build(), env.client());
+    String app = TestLakebase.applicationName("close-sessions");
+    LakebasePool pool = LakebasePool.create(env.config().maxSize(4)
+        .set(LakebaseSettings.APPLICATION_NAME, app).build(), env.client());
     List<Connection> held = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       held.add(pool.getConnection());
     }
     held.get(0).close();
     held.get(1).close();
-    assertEquals(4, env.sessions());
+    assertEquals(4, env.sessions(app));
     pool.close();
     held.forEach(c -> {
       try {
@@ -394,7 +396,7 @@ class PoolCredentialTest {
         // Closing a connection of a closed pool may complain; the server side is what counts.
       }
     });
-    assertEquals(0, env.sessionsAfterClose());
+    assertEquals(0, env.sessionsAfterClose(app));
   }
 
   @Test

@@ -79,20 +79,29 @@ public final class TestLakebase {
     return local.client(10);
   }
 
-  /** Sessions of the application role currently on the server. */
-  public int sessions() {
-    return count("select count(*) from pg_stat_activity where usename = '" + ROLE + "'");
+  /**
+   * A fresh {@code application_name} for one test's pools: counting sessions by it keeps a test
+   * blind to sessions of other test classes in the same JVM (they share the role).
+   */
+  public static String applicationName(String test) {
+    return test + "-" + java.util.UUID.randomUUID();
+  }
+
+  /** Sessions of the application role with this {@code application_name} now on the server. */
+  public int sessions(String applicationName) {
+    return count("select count(*) from pg_stat_activity where usename = '" + ROLE
+        + "' and application_name = '" + applicationName.replace("'", "''") + "'");
   }
 
   /**
-   * Sessions of the application role left after waiting up to 5 s for closing backends to exit
-   * (a backend leaves pg_stat_activity shortly after its client disconnects).
+   * Sessions with this {@code application_name} left after waiting up to 5 s for closing
+   * backends to exit (a backend leaves pg_stat_activity shortly after its client disconnects).
    */
-  public int sessionsAfterClose() throws InterruptedException {
-    int sessions = sessions();
+  public int sessionsAfterClose(String applicationName) throws InterruptedException {
+    int sessions = sessions(applicationName);
     for (int i = 0; i < 100 && sessions > 0; i++) {
       Thread.sleep(50);
-      sessions = sessions();
+      sessions = sessions(applicationName);
     }
     return sessions;
   }

@@ -242,7 +242,8 @@ class LakeforgeAutoConfigurationTest {
   @Test
   void closingTheContextWaitsForBorrowedConnectionsThenClosesEverything() throws Exception {
     CompletableFuture<Void> returned = new CompletableFuture<>();
-    withEndpoint().run(context -> {
+    String app = TestLakebase.applicationName("starter-close");
+    withEndpoint().withPropertyValues("lakeforge.application-name=" + app).run(context -> {
       Connection borrowed = context.getBean(LakebasePool.class).getConnection();
       CompletableFuture.runAsync(() -> {
         try {
@@ -257,7 +258,7 @@ class LakeforgeAutoConfigurationTest {
     });
     // The context closed while the connection was borrowed; close-grace let it finish its work.
     returned.get(5, TimeUnit.SECONDS);
-    assertThat(env.sessionsAfterClose()).isZero();
+    assertThat(env.sessionsAfterClose(app)).isZero();
   }
 
   @Test
