@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lakeforge.testing.TestLakebase;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.CompletableFuture;
@@ -22,9 +20,7 @@ class PoolCloseTest {
 
   @Test
   void closeCancelsTheQueryOfABorrowedConnectionAndLeavesNoSession() throws Exception {
-    String app = "close-" + System.nanoTime();
-    LakebasePool pool = LakebasePool.create(
-        env.config().set(LakebaseSettings.APPLICATION_NAME, app).build(), env.client());
+    LakebasePool pool = LakebasePool.create(env.config().build(), env.client());
     Connection borrowed = pool.getConnection();
     CompletableFuture<Void> query = CompletableFuture.runAsync(() -> {
       try (Statement s = borrowed.createStatement()) {
@@ -33,11 +29,10 @@ class PoolCloseTest {
         throw new IllegalStateException(e);
       }
     });
-    assertEquals(1, sessionsAfter(app, "state = 'active' and query like 'select pg_sleep%'", 1),
-        "the query runs");
+    waitForActiveQuery();
     long start = System.nanoTime();
     pool.close();
-    assertEquals(0, sessionsAfter(app, "true", 0), "the session of the borrowed connection ended");
+    assertEquals(0, env.sessionsAfterClose(), "the session of the borrowed connection ended");
     assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) < 10,
         "the query did not run on to its end");
     ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
@@ -45,23 +40,18 @@ class PoolCloseTest {
     assertInstanceOf(IllegalStateException.class, e.getCause());
   }
 
-  /** This pool's sessions matching {@code where}, polled for up to 5 s until there are {@code expected}. */
-  private int sessionsAfter(String app, String where, int expected) throws Exception {
-    int n = -1;
-    for (int i = 0; i < 200 && n != expected; i++) {
-      if (i > 0) {
-        Thread.sleep(25);
-      }
-      try (Connection c = env.superuser().getConnection();
-          PreparedStatement s = c.prepareStatement("select count(*) from pg_stat_activity"
-              + " where application_name = ? and " + where)) {
-        s.setString(1, app);
-        try (ResultSet r = s.executeQuery()) {
-          r.next();
-          n = r.getInt(1);
+  private void waitForActiveQuery() throws Exception {
+    for (int i = 0; i < 200; i++) {
+      try (Connection c = env.superuser().getConnection(); Statement s = c.createStatement();
+          var r = s.executeQuery("select count(*) from pg_stat_activity where state = 'active'"
+              + " and query like 'select pg_sleep%'")) {
+        r.next();
+        if (r.getInt(1) == 1) {
+          return;
         }
       }
+      Thread.sleep(25);
     }
-    return n;
+    throw new AssertionError("the query never started");
   }
 }
