@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
@@ -42,22 +41,18 @@ import org.jooq.impl.DSL;
  * compute that is starting (57P01, 57P03, 08001, 08006) is retried within the budget.
  *
  * <p><b>Close.</b> {@link #close()} closes every connection, borrowed ones included (after waiting
- * up to {@code closeGrace} for them to be returned, and asking the server to cancel what still
- * runs on them), stops the pool's thread and releases the credential cache: the last user of a
- * cache stops its thread and HTTP connections.
+ * up to {@code closeGrace} for them to be returned), stops the pool's thread and releases the
+ * credential cache: the last user of a cache stops its thread and HTTP connections.
  */
 public final class LakebasePool implements DataSource, AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger("io.lakeforge.runtime");
-  /** How long close() waits for the server to take the cancel requests of borrowed connections. */
-  private static final Duration CANCEL_WAIT = Duration.ofSeconds(2);
 
   private final String name;
   private final String endpoint;
   private final LakebaseConfig config;
   private final AgroalDataSource agroal;
   private final CredentialCache credentials;
-  private final Opener opener;
   private final long budgetNanos;
   /** Read on every borrow: plain fields, not lookups in the configuration's map. */
   private final boolean poolMetrics;
@@ -79,8 +74,8 @@ public final class LakebasePool implements DataSource, AutoCloseable {
     this.poolMetrics = config.poolMetrics();
     this.maxWaiting = config.maxWaiting();
     this.maxSize = config.maxSize();
-    this.opener = new Opener(target, config, credentials);
-    OpenerSecurityProvider security = new OpenerSecurityProvider(opener);
+    OpenerSecurityProvider security =
+        new OpenerSecurityProvider(new Opener(target, config, credentials));
     try {
       this.agroal = AgroalDataSource.from(
           AgroalPools.opening(config, security.credential(), security));
@@ -298,10 +293,8 @@ public final class LakebasePool implements DataSource, AutoCloseable {
 
   /**
    * Closes every connection of the pool, borrowed ones included after waiting up to
-   * {@code closeGrace} for them to be returned; when some are still borrowed, first asks the
-   * server to cancel what runs on them (waiting at most 2 s), so no session outlives the pool
-   * running a long query. Stops the pool's housekeeping thread and releases the credential
-   * cache. Idempotent.
+   * {@code closeGrace} for them to be returned; stops the pool's housekeeping thread and releases
+   * the credential cache. Idempotent.
    */
   @Override
   public void close() {
@@ -313,10 +306,6 @@ public final class LakebasePool implements DataSource, AutoCloseable {
     }
     awaitReturns(config.get(LakebaseSettings.CLOSE_GRACE).toNanos());
     try {
-      if (!config.poolMetrics() || agroal.getMetrics().activeCount() > 0) {
-        // Borrowed connections remain: stop their queries on the server, then close them.
-        opener.cancelRunning(CANCEL_WAIT);
-      }
       agroal.close();
     } finally {
       credentials.release();

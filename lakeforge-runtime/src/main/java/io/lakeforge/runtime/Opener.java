@@ -8,20 +8,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Properties;
-import java.util.Set;
-import java.util.WeakHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.postgresql.Driver;
-import org.postgresql.PGConnection;
 
 /**
  * Opens physical connections for one endpoint, for pools and the data source alike, within the
@@ -36,7 +25,6 @@ final class Opener implements ConnectionOpener {
   private static final Driver DRIVER = new Driver();
   private static final long FIRST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
-  private static final int MAX_CANCELS = 8;
   /** The deadline of the current caller on this thread, 0 when none (a background fill). */
   private static final ThreadLocal<long[]> DEADLINE = ThreadLocal.withInitial(() -> new long[1]);
 
@@ -48,9 +36,6 @@ final class Opener implements ConnectionOpener {
   private final long connectTimeoutSeconds;
   private final int socketTimeoutMillis;
   private final String initSql;
-  /** The physical connections opened here, weakly held: a discarded one drops out on its own. */
-  private final Set<Connection> opened =
-      Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
   Opener(Target target, LakebaseConfig config, CredentialCache credentials) {
     this.target = target;
@@ -148,69 +133,11 @@ final class Opener implements ConnectionOpener {
           s.execute(initSql);
         }
       }
-      opened.add(c);
       return c;
     } catch (SQLException | RuntimeException e) {
       c.close();
       throw e;
     }
-  }
-
-  /**
-   * Asks the server to cancel what runs on every connection opened here that is still open: one
-   * cancel request per connection, sent in parallel, awaited for at most {@code wait} (an idle
-   * session ignores a cancel). A pool closing with connections still borrowed calls this, so
-   * their sessions end now instead of when a long query finishes. Threads left by a cancel that
-   * is still connecting end within pgjdbc's {@code cancelSignalTimeout}.
-   *
-   * @return how many cancel requests were answered within {@code wait}
-   */
-  int cancelRunning(Duration wait) {
-    List<PGConnection> open = new ArrayList<>();
-    synchronized (opened) {
-      for (Connection c : opened) {
-        try {
-          if (!c.isClosed()) {
-            open.add(c.unwrap(PGConnection.class));
-          }
-        } catch (SQLException e) {
-          // Not a pgjdbc connection, or closed meanwhile: nothing to cancel.
-        }
-      }
-    }
-    if (open.isEmpty()) {
-      return 0;
-    }
-    ExecutorService cancels = Executors.newFixedThreadPool(Math.min(open.size(), MAX_CANCELS), r -> {
-      Thread t = new Thread(r, "lakeforge-cancel-" + target.name());
-      t.setDaemon(true);
-      return t;
-    });
-    int answered = 0;
-    try {
-      List<Future<?>> sent = new ArrayList<>();
-      for (PGConnection c : open) {
-        sent.add(cancels.submit(() -> {
-          c.cancelQuery();
-          return null;
-        }));
-      }
-      long end = System.nanoTime() + wait.toNanos();
-      for (Future<?> f : sent) {
-        try {
-          f.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
-          answered++;
-        } catch (ExecutionException | TimeoutException e) {
-          LOG.log(System.Logger.Level.DEBUG, () -> target.name() + ": a cancel request on close"
-              + " failed: " + e);
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      cancels.shutdownNow();
-    }
-    return answered;
   }
 
   private SQLException timedOut(SQLException cause) {
