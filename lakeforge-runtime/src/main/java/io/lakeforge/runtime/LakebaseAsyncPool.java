@@ -1,6 +1,7 @@
 package io.lakeforge.runtime;
 
 import com.databricks.sdk.WorkspaceClient;
+import io.lakeforge.runtime.internal.Jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -223,11 +224,7 @@ public final class LakebaseAsyncPool implements AutoCloseable {
         } catch (SQLException | RuntimeException ignored) {
           // Aborting below is the fallback.
         }
-        try {
-          connection.abort(Runnable::run);
-        } catch (SQLException | RuntimeException ignored) {
-          // The connection is going away either way.
-        }
+        Jdbc.abort(connection);
       }
     }
 

@@ -10,6 +10,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
@@ -63,6 +65,12 @@ public final class LakebasePool implements DataSource, AutoCloseable {
   /** Callers turned away by maxWaiting (a cold path: counted only on rejection). */
   private final LongAdder exhausted = new LongAdder();
   private final DSLContext dsl;
+  /**
+   * Physical connections this pool opened that were still open at the last open: swept by
+   * {@link #close()}, because Agroal's close drops destroy tasks still queued on its housekeeping
+   * thread (a connection flushed just before close) and connections a fill finishes after it.
+   */
+  private final Set<Connection> opened = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   private LakebasePool(LakebaseConfig config, Target target, CredentialCache credentials) {
@@ -74,8 +82,8 @@ public final class LakebasePool implements DataSource, AutoCloseable {
     this.poolMetrics = config.poolMetrics();
     this.maxWaiting = config.maxWaiting();
     this.maxSize = config.maxSize();
-    OpenerSecurityProvider security =
-        new OpenerSecurityProvider(new Opener(target, config, credentials));
+    Opener opener = new Opener(target, config, credentials);
+    OpenerSecurityProvider security = new OpenerSecurityProvider(() -> track(opener.open()));
     try {
       this.agroal = AgroalDataSource.from(
           AgroalPools.opening(config, security.credential(), security));
@@ -182,6 +190,18 @@ public final class LakebasePool implements DataSource, AutoCloseable {
     } finally {
       deadline[0] = 0;
     }
+  }
+
+  /** Registers a new physical connection; one that a closed pool would lose is ended at once. */
+  private Connection track(Connection connection) throws SQLException {
+    opened.removeIf(Jdbc::isClosed);
+    opened.add(connection);
+    if (closed) { // close() set the flag before its sweep: the sweep or this line ends it
+      opened.remove(connection);
+      Jdbc.abort(connection);
+      throw closedException();
+    }
+    return connection;
   }
 
   private PoolExhaustedException exhausted() {
@@ -308,6 +328,8 @@ public final class LakebasePool implements DataSource, AutoCloseable {
     try {
       agroal.close();
     } finally {
+      opened.forEach(Jdbc::abort);
+      opened.clear();
       credentials.release();
     }
   }

@@ -1,17 +1,18 @@
 package io.lakeforge.runtime;
 
 import io.agroal.api.security.AgroalSecurityProvider;
+import io.lakeforge.runtime.internal.ConnectionOpener;
 import io.lakeforge.runtime.internal.OpenerDriver;
 import java.util.Properties;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Gives Agroal the pool's {@link Opener} for each new physical connection; answers only for its
+ * Gives Agroal the pool's {@link ConnectionOpener} for each new physical connection; answers only for its
  * own marker credential. No password passes through Agroal.
  */
 final class OpenerSecurityProvider implements AgroalSecurityProvider {
 
-  private final Opener opener;
+  private final ConnectionOpener opener;
   private final Object credential = new Object() {
     @Override
     public String toString() {
@@ -19,7 +20,7 @@ final class OpenerSecurityProvider implements AgroalSecurityProvider {
     }
   };
 
-  OpenerSecurityProvider(Opener opener) {
+  OpenerSecurityProvider(ConnectionOpener opener) {
     this.opener = opener;
   }
 

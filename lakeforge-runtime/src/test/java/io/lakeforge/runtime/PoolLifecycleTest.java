@@ -214,6 +214,29 @@ class PoolLifecycleTest {
     assertEquals(0, sessionsAfterClose(env, application));
   }
 
+  /**
+   * Agroal destroys a connection flushed by a fatal error on its housekeeping thread, and its
+   * close() drops destroy tasks still queued there: a connection returned broken just before the
+   * pool closes kept its session until the server ended it. Each round closes the pool right after
+   * such a return; without LakeForge's own sweep most rounds left a session.
+   */
+  @Test
+  void aConnectionFlushedJustBeforeCloseDoesNotOutliveThePool() throws Exception {
+    for (int round = 0; round < 10; round++) {
+      LakebasePool pool = pool(config().maxSize(1));
+      Connection c = pool.getConnection();
+      try (Statement s = c.createStatement()) {
+        // 57P01 is fatal for the pool (Jdbc.isFatal): Agroal flushes the connection on return.
+        s.execute("do $$ begin raise exception 'going away' using errcode = '57P01'; end $$");
+      } catch (SQLException expected) {
+        assertEquals("57P01", expected.getSQLState());
+      }
+      c.close();
+      pool.close();
+    }
+    assertEquals(0, sessionsAfterClose(env, application), "sessions left after 10 closed pools");
+  }
+
   @Test
   void closeWaitsUpToCloseGraceForABorrowedConnection() throws Exception {
     LakebasePool pool = pool(config()

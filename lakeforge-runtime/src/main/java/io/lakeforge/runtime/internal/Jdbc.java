@@ -1,10 +1,11 @@
 package io.lakeforge.runtime.internal;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
-/** PostgreSQL error classification. */
+/** PostgreSQL error classification and the ends of physical connections. */
 public final class Jdbc {
 
   /** SQLSTATE of a failed password authentication. */
@@ -56,5 +57,26 @@ public final class Jdbc {
   public static boolean isFatal(SQLException e) {
     String state = e.getSQLState();
     return state != null && (state.startsWith("08") || state.startsWith("57P"));
+  }
+
+  /** Whether a physical connection is closed; one that cannot say counts as closed. */
+  public static boolean isClosed(Connection c) {
+    try {
+      return c.isClosed();
+    } catch (SQLException | RuntimeException e) {
+      return true;
+    }
+  }
+
+  /**
+   * Ends a physical connection at once, without waiting on the server or on a thread that is
+   * using it (pgjdbc closes its socket; the backend ends on the next read). Never throws.
+   */
+  public static void abort(Connection c) {
+    try {
+      c.abort(Runnable::run);
+    } catch (SQLException | RuntimeException ignored) {
+      // Closed already, or going away: nothing more to end.
+    }
   }
 }
