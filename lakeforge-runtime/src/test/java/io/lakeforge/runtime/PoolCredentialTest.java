@@ -184,7 +184,8 @@ class PoolCredentialTest {
   @Test
   void retriesBackOffExponentially() throws SQLException {
     emulator.failNext(STATUS_429, STATUS_429, STATUS_429);
-    // Full jitter between half and all of 300, 600 and 1200 ms: at least 1,050 ms in all.
+    // Full jitter between half and all of 300, 600 and 1200 ms: 1,050 to 2,100 ms in all (a
+    // schedule one doubling ahead would wait at least 4,200 ms).
     LakebaseDataSource source = LakebaseDataSource.create(env.config().apiAttempts(4)
         .apiBackoff(Duration.ofMillis(300)).build(), env.client());
     open.add(source);
@@ -192,6 +193,7 @@ class PoolCredentialTest {
     source.getConnection().close();
     long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertTrue(took >= 1_050, "backed off for " + took + " ms");
+    assertTrue(took < 4_000, "backed off for " + took + " ms");
     assertEquals(4, emulator.credentialCalls());
   }
 
