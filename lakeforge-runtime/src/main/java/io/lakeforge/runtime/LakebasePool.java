@@ -4,15 +4,23 @@ import com.databricks.sdk.WorkspaceClient;
 import io.agroal.api.AgroalDataSource;
 import io.agroal.api.AgroalDataSourceMetrics;
 import io.lakeforge.runtime.internal.AgroalPools;
+import io.lakeforge.runtime.internal.ConnectionSettings;
 import io.lakeforge.runtime.internal.Jdbc;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -20,6 +28,7 @@ import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
+import org.postgresql.PGConnection;
 
 /**
  * An Agroal connection pool for one Lakebase endpoint. Every new physical connection logs in with
@@ -43,12 +52,14 @@ import org.jooq.impl.DSL;
  * compute that is starting (57P01, 57P03, 08001, 08006) is retried within the budget.
  *
  * <p><b>Close.</b> {@link #close()} closes every connection, borrowed ones included (after waiting
- * up to {@code closeGrace} for them to be returned), stops the pool's thread and releases the
- * credential cache: the last user of a cache stops its thread and HTTP connections.
+ * up to {@code closeGrace} for them to be returned, and asking the server to cancel what still
+ * runs on them), stops the pool's thread and releases the credential cache: the last user of a
+ * cache stops its thread and HTTP connections.
  */
 public final class LakebasePool implements DataSource, AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger("io.lakeforge.runtime");
+  private static final int MAX_CANCELS = 8;
 
   private final String name;
   private final String endpoint;
@@ -313,8 +324,10 @@ public final class LakebasePool implements DataSource, AutoCloseable {
 
   /**
    * Closes every connection of the pool, borrowed ones included after waiting up to
-   * {@code closeGrace} for them to be returned; stops the pool's housekeeping thread and releases
-   * the credential cache. Idempotent.
+   * {@code closeGrace} for them to be returned; when some are still borrowed, first asks the
+   * server to cancel what runs on them (waiting at most 2 s), so no session outlives the pool
+   * running a long query. Stops the pool's housekeeping thread and releases the credential cache.
+   * Idempotent.
    */
   @Override
   public void close() {
@@ -326,11 +339,65 @@ public final class LakebasePool implements DataSource, AutoCloseable {
     }
     awaitReturns(config.get(LakebaseSettings.CLOSE_GRACE).toNanos());
     try {
+      if (!poolMetrics || agroal.getMetrics().activeCount() > 0) {
+        // Still borrowed: closing a socket does not stop a query the server is running.
+        cancelQueries();
+      }
       agroal.close();
     } finally {
       opened.forEach(Jdbc::abort);
       opened.clear();
       credentials.release();
+    }
+  }
+
+  /**
+   * Sends a cancel request for every open connection of the pool (an idle session ignores it),
+   * in parallel, and waits at most {@link ConnectionSettings#CANCEL_TIMEOUT_SECONDS} for them all,
+   * pgjdbc's {@code cancelSignalTimeout} for each, so a cancel thread still sending after the
+   * wait ends within that time on its own.
+   */
+  private void cancelQueries() {
+    List<PGConnection> open = new ArrayList<>();
+    for (Connection c : opened) {
+      if (!Jdbc.isClosed(c)) {
+        try {
+          open.add(c.unwrap(PGConnection.class));
+        } catch (SQLException e) {
+          // Closed meanwhile: nothing to cancel.
+        }
+      }
+    }
+    if (open.isEmpty()) {
+      return;
+    }
+    ExecutorService cancels = Executors.newFixedThreadPool(Math.min(open.size(), MAX_CANCELS), r -> {
+      Thread t = new Thread(r, name + "-cancel");
+      t.setDaemon(true);
+      return t;
+    });
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(ConnectionSettings.CANCEL_TIMEOUT_SECONDS);
+    try {
+      List<Future<?>> sent = new ArrayList<>();
+      for (PGConnection c : open) {
+        sent.add(cancels.submit(() -> {
+          c.cancelQuery();
+          return null;
+        }));
+      }
+      for (Future<?> f : sent) {
+        try {
+          f.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+          LOG.log(System.Logger.Level.DEBUG, () -> name + ": a cancel request on close failed: " + e);
+        }
+      }
+      cancels.shutdown();
+      cancels.awaitTermination(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      cancels.shutdownNow();
     }
   }
 

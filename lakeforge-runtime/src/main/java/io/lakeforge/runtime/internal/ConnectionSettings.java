@@ -14,6 +14,13 @@ import java.util.Properties;
  */
 public final class ConnectionSettings {
 
+  /**
+   * How long a cancel request (a query timeout, a cancelled async stage, a pool closing over a
+   * borrowed connection) waits for the server: pgjdbc's {@code cancelSignalTimeout}, 10 s by
+   * default, unless set in the JDBC properties.
+   */
+  public static final int CANCEL_TIMEOUT_SECONDS = 2;
+
   /** The pgjdbc URL: everything else is a property. */
   public static final String URL = "jdbc:postgresql://";
 
@@ -36,6 +43,7 @@ public final class ConnectionSettings {
     p.setProperty("connectTimeout", Long.toString(seconds(config.get(LakebaseSettings.CONNECT_TIMEOUT))));
     Duration socket = config.get(LakebaseSettings.SOCKET_TIMEOUT);
     p.setProperty("socketTimeout", Long.toString(seconds(socket)));
+    p.putIfAbsent("cancelSignalTimeout", Integer.toString(CANCEL_TIMEOUT_SECONDS));
     if (Boolean.TRUE.equals(config.get(LakebaseSettings.READ_ONLY))) {
       p.setProperty("readOnly", "true");
       p.setProperty("readOnlyMode", "always");
