@@ -7,8 +7,8 @@ import java.util.Properties;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Gives Agroal the pool's {@link ConnectionOpener} for each new physical connection; answers only for its
- * own marker credential. No password passes through Agroal.
+ * Gives Agroal the pool's {@link ConnectionOpener} for each new physical connection; answers
+ * only for its own marker credential. No password passes through Agroal.
  */
 final class OpenerSecurityProvider implements AgroalSecurityProvider {
 
