@@ -58,11 +58,29 @@ public final class LakebaseConfig {
     for (String variable : setting.environmentVariables()) {
       String text = env.get(variable);
       if (text != null && !text.isBlank()) {
-        b.values.put(setting, setting.parse(variable, text));
+        T value;
+        try {
+          value = setting.parse(variable, text);
+        } catch (LakebaseConfigException e) {
+          if (setting == JDBC_PROPERTIES) {
+            throw invalidJdbcProperties(variable, LakebaseSettings.jdbcPropertiesProblem(text));
+          }
+          throw e;
+        }
+        b.values.put(setting, value);
         b.sources.put(setting, variable);
         return;
       }
     }
+  }
+
+  /**
+   * Setting's own message repeats the value, and a JDBC property value can be a password: this one
+   * names the variable and the property key only.
+   */
+  private static LakebaseConfigException invalidJdbcProperties(String source, String problem) {
+    return new LakebaseConfigException(source, source + " is not valid: " + problem + ". Set "
+        + source + " to " + JDBC_PROPERTIES.expectation() + ", or unset it.");
   }
 
   /** The value of a setting, or {@code null} when it is unset and has no default. */
@@ -398,7 +416,16 @@ public final class LakebaseConfig {
 
     @SuppressWarnings("unchecked")
     private <T> void check(Setting<T> s) {
-      s.check(sources.getOrDefault(s, s.name()), (T) values.get(s));
+      String source = sources.getOrDefault(s, s.name());
+      try {
+        s.check(source, (T) values.get(s));
+      } catch (LakebaseConfigException e) {
+        if (s == JDBC_PROPERTIES) {
+          throw invalidJdbcProperties(source,
+              LakebaseSettings.jdbcPropertiesProblem((Map<String, String>) values.get(s)));
+        }
+        throw e;
+      }
     }
   }
 }

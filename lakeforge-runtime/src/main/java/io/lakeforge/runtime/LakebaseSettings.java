@@ -227,6 +227,32 @@ public final class LakebaseSettings {
     return Map.copyOf(map);
   }
 
+  /**
+   * What is wrong with a {@code LAKEBASE_JDBC_PROPERTIES} text, naming property keys and entry
+   * positions only: a pgjdbc property value can be a secret ({@code password},
+   * {@code sslpassword}), so no message repeats one.
+   */
+  static String jdbcPropertiesProblem(String text) {
+    String[] pairs = text.split(",");
+    for (int i = 0; i < pairs.length; i++) {
+      if (!pairs[i].isBlank() && pairs[i].indexOf('=') < 1) {
+        return "entry " + (i + 1) + " of " + pairs.length + " is not name=value";
+      }
+    }
+    return jdbcPropertiesProblem(properties(text));
+  }
+
+  /** As above, for properties already split into keys and values (the builder's). */
+  static String jdbcPropertiesProblem(Map<String, String> properties) {
+    String key = reservedProperty(properties);
+    if (key == null) {
+      return "a property is malformed";
+    }
+    return "it sets " + key + ", which LakeForge sets itself"
+        + (key.toLowerCase(Locale.ROOT).contains("password")
+            ? " (the password is a credential minted per connection; never configure one)" : "");
+  }
+
   private static @Nullable String reservedProperty(Map<String, String> properties) {
     for (String key : properties.keySet()) {
       for (String reserved : RESERVED_JDBC_PROPERTIES) {

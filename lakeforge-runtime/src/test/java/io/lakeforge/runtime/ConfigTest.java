@@ -1,6 +1,7 @@
 package io.lakeforge.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,6 +74,35 @@ class ConfigTest {
     assertEquals(variable, e.variable());
     assertTrue(e.getMessage().startsWith(variable), e.getMessage());
     assertTrue(e.getMessage().contains(fix), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "password=SUPERSECRET-pw|it sets password",
+      "tcpNoDelay=true,sslpassword=SUPERSECRET-pw|it sets sslpassword",
+      "tcpNoDelay=true,sslpassword:SUPERSECRET-pw|entry 2 of 2 is not name=value",
+      "{password=SUPERSECRET-pw}|it sets {password"})
+  void aJdbcPropertyValueIsNeverRepeated(String value, String problem) {
+    LakebaseConfigException e = assertThrows(LakebaseConfigException.class,
+        () -> LakebaseConfig.fromEnvironment(Map.of("LAKEBASE_JDBC_PROPERTIES", value)));
+    assertEquals("LAKEBASE_JDBC_PROPERTIES", e.variable());
+    assertFalse(e.getMessage().contains("SUPERSECRET"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("LAKEBASE_JDBC_PROPERTIES is not valid: " + problem),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("Set LAKEBASE_JDBC_PROPERTIES to comma-separated"),
+        e.getMessage());
+  }
+
+  @Test
+  void theBuilderNamesAJdbcPropertyKeyButNotItsValue() {
+    LakebaseConfigException e = assertThrows(LakebaseConfigException.class,
+        () -> LakebaseConfig.builder()
+            .set(LakebaseSettings.JDBC_PROPERTIES, Map.of("sslpassword", "SUPERSECRET-pw"))
+            .build());
+    assertEquals("jdbcProperties", e.variable());
+    assertFalse(e.getMessage().contains("SUPERSECRET"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("jdbcProperties is not valid: it sets sslpassword"),
+        e.getMessage());
   }
 
   @Test
