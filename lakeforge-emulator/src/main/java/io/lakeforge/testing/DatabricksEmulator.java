@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,10 +66,6 @@ public final class DatabricksEmulator implements AutoCloseable {
       "/api/2\\.0/postgres/(projects/[^/]+/branches/[^/]+/endpoints/[^/?]+)");
   private static final Pattern BRANCHES = Pattern.compile(
       "/api/2\\.0/postgres/projects/([^/]+)/branches");
-  private static final Pattern BRANCH = Pattern.compile(
-      "/api/2\\.0/postgres/(projects/([^/]+)/branches/([^/]+))");
-  private static final Pattern OPERATION = Pattern.compile(
-      "/api/2\\.0/postgres/(projects/[^/]+/branches/[^/]+/operations/[^/]+)");
   /** Next loopback address for a branch server, shared by every emulator of this JVM. */
   private static final AtomicInteger NEXT_ADDRESS = new AtomicInteger(2);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -90,7 +87,17 @@ public final class DatabricksEmulator implements AutoCloseable {
   private final String clientId = "lakeforge-test-sp";
   private final String clientSecret = random(24);
   private final String githubRequestToken = random(24);
-  private final Set<String> accessTokens = ConcurrentHashMap.newKeySet();
+  /** Access tokens issued, with the identity each one stands for. */
+  private final Map<String, String> accessTokens = new ConcurrentHashMap<>();
+  /** Service principals (application ids) that may log in, with their display names. */
+  private final Map<String, String> principals = new ConcurrentHashMap<>();
+  /** Every call that changes something, as {@code principal METHOD path}. */
+  private final List<String> writes = Collections.synchronizedList(new ArrayList<>());
+  private final WorkspaceFiles workspace = new WorkspaceFiles();
+  /** Lakebase resource paths ({@code projects/…}) whose GET answers 403 to everyone. */
+  private final Set<String> deniedReads = ConcurrentHashMap.newKeySet();
+  private final PostgresResources postgres = new PostgresResources(this);
+  private final List<Route> routes;
   private final Set<String> idTokens = ConcurrentHashMap.newKeySet();
   private final List<String> minted = Collections.synchronizedList(new ArrayList<>());
   private final Set<String> missingEndpoints = ConcurrentHashMap.newKeySet();
@@ -139,6 +146,8 @@ public final class DatabricksEmulator implements AutoCloseable {
     this.role = role;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
     server.setExecutor(handlers);
+    principals.put(clientId, "lakeforge-test-sp");
+    routes = routes();
     server.createContext("/", this::handle);
     server.start();
     rotations.scheduleWithFixedDelay(this::expireBranches, 200, 200, TimeUnit.MILLISECONDS);
@@ -284,7 +293,7 @@ public final class DatabricksEmulator implements AutoCloseable {
   /** Every secret this emulator knows: minted credentials, access tokens, client secret, ID tokens. */
   public List<String> secrets() {
     List<String> all = new ArrayList<>(mintedTokens());
-    all.addAll(accessTokens);
+    all.addAll(accessTokens.keySet());
     all.addAll(idTokens);
     all.add(clientSecret);
     all.add(githubRequestToken);
@@ -321,6 +330,38 @@ public final class DatabricksEmulator implements AutoCloseable {
     }
   }
 
+  /** What serves one request: the caller's identity is known by then. */
+  @FunctionalInterface
+  interface Handler {
+    void handle(HttpExchange x, Matcher m, String caller)
+        throws IOException, SQLException, InterruptedException;
+  }
+
+  /** One row of the routing table: a method and a whole-path pattern. */
+  record Route(String method, Pattern path, Handler handler) {
+    static Route of(String method, String regex, Handler handler) {
+      return new Route(method, Pattern.compile(regex), handler);
+    }
+  }
+
+  private List<Route> routes() {
+    String branch = "/api/2\\.0/postgres/(projects/([^/]+)/branches/([^/]+))";
+    List<Route> table = new ArrayList<>(List.of(
+        Route.of("GET", "/api/2\\.0/preview/scim/v2/Me", (x, m, who) -> me(x, who)),
+        Route.of("POST", "/api/2\\.0/postgres/credentials", (x, m, who) -> credential(x, who)),
+        Route.of("GET", ENDPOINT.pattern(), (x, m, who) -> endpoint(x, m.group(1), who)),
+        Route.of("GET", BRANCHES.pattern(), (x, m, who) -> branches(x, m.group(1), who, false)),
+        Route.of("POST", BRANCHES.pattern(), (x, m, who) -> branches(x, m.group(1), who, true)),
+        Route.of("GET", branch, (x, m, who) -> branch(x, m, who)),
+        Route.of("DELETE", branch, (x, m, who) -> branch(x, m, who)),
+        Route.of("PATCH", branch, (x, m, who) -> branch(x, m, who)),
+        Route.of("POST", "/telemetry-ext", (x, m, who) -> send(x, 200, Map.of("errors", List.of(),
+            "numProtoSuccess", json(x).path("protoLogs").size())))));
+    table.addAll(postgres.routes());
+    table.addAll(workspace.routes());
+    return List.copyOf(table);
+  }
+
   private void handle(HttpExchange x) throws IOException {
     try (x) {
       String path = x.getRequestURI().getPath();
@@ -328,50 +369,42 @@ public final class DatabricksEmulator implements AutoCloseable {
       if (path.equals("/.well-known/databricks-config")) {
         send(x, 200, Map.of("oidc_endpoint", url() + "/oidc", "workspace_id", "1234567890",
             "cloud", "aws"));
+        return;
       } else if (path.equals("/oidc/.well-known/oauth-authorization-server")) {
         send(x, 200, Map.of("issuer", url() + "/oidc", "authorization_endpoint",
             url() + "/oidc/v1/authorize", "token_endpoint", url() + "/oidc/v1/token"));
+        return;
       } else if (path.equals("/oidc/v1/token") && method.equals("POST")) {
         oauthToken(x);
+        return;
       } else if (path.equals("/github/idtoken")) {
         githubIdToken(x);
-      } else if (!authorized(x)) {
-        send(x, 401, error("UNAUTHENTICATED", "missing or unknown bearer token"));
-      } else if (path.equals("/api/2.0/preview/scim/v2/Me")) {
-        meCalls.incrementAndGet();
-        send(x, 200, Map.of("userName", role, "id", "4242", "active", true));
-      } else if (path.equals("/api/2.0/postgres/credentials") && method.equals("POST")) {
-        credential(x);
-      } else if (method.equals("GET") && ENDPOINT.matcher(path).matches()) {
-        endpoint(x, path);
-      } else if (method.equals("GET") && OPERATION.matcher(path).matches()) {
-        operation(x, path);
-      } else if (BRANCHES.matcher(path).matches() && (method.equals("GET")
-          || method.equals("POST"))) {
-        branchCalls.incrementAndGet();
-        expireBranches();
-        Matcher m = BRANCHES.matcher(path);
-        m.matches();
-        if (method.equals("GET")) {
-          listBranches(x, m.group(1));
-        } else {
-          createBranch(x, m.group(1));
-        }
-      } else if (BRANCH.matcher(path).matches()) {
-        branchCalls.incrementAndGet();
-        expireBranches();
-        Matcher m = BRANCH.matcher(path);
-        m.matches();
-        switch (method) {
-          case "GET" -> getBranch(x, m.group(1));
-          case "DELETE" -> deleteBranch(x, m.group(1));
-          case "PATCH" -> updateBranch(x, m.group(1));
-          default -> send(x, 405, error("BAD_REQUEST", method + " " + path));
-        }
-      } else {
-        unknownRequests.add(method + " " + path);
-        send(x, 404, error("NOT_FOUND", "the emulator does not serve " + path));
+        return;
+      } else if (path.startsWith("/emulator/")) {
+        control(x, path.substring("/emulator/".length()), method);
+        return;
       }
+      String caller = caller(x);
+      if (caller == null) {
+        send(x, 401, error("UNAUTHENTICATED", "missing or unknown bearer token"));
+        return;
+      }
+      if (method.equals("GET") && deniedReads.contains(path.replaceFirst("^/api/2\\.0/postgres/", ""))) {
+        send(x, 403, error("PERMISSION_DENIED", caller + " may not read " + path));
+        return;
+      }
+      for (Route route : routes) {
+        Matcher m = route.path().matcher(path);
+        if (route.method().equals(method) && m.matches()) {
+          if (!method.equals("GET") && !path.equals("/telemetry-ext")
+              && !path.equals("/api/2.0/postgres/credentials")) {
+            writes.add(caller + " " + method + " " + path);
+          }
+          route.handler().handle(x, m, caller);
+          return;
+        }
+      }
+      unexpected(x);
     } catch (RuntimeException | SQLException | InterruptedException e) {
       try {
         send(x, 500, error("INTERNAL_ERROR", "emulator failure: " + e.getClass().getSimpleName()));
@@ -381,9 +414,154 @@ public final class DatabricksEmulator implements AutoCloseable {
     }
   }
 
-  private boolean authorized(HttpExchange x) {
+  /**
+   * The test harness's calls on loopback: {@code GET state}; {@code PUT workspace?path=P} (the
+   * body becomes that workspace file, as its owner would write it); {@code POST deny-read?path=P}
+   * and {@code POST allow-read?path=P} (GETs of the Lakebase resource P answer 403).
+   */
+  private void control(HttpExchange x, String what, String method) throws IOException {
+    String target = query(x).getOrDefault("path", "");
+    switch (method + " " + what) {
+      case "GET state" -> send(x, 200, state());
+      case "PUT workspace" -> {
+        workspace.put(target, x.getRequestBody().readAllBytes());
+        send(x, 200, Map.of());
+      }
+      case "POST deny-read" -> {
+        deniedReads.add(target);
+        send(x, 200, Map.of());
+      }
+      case "POST allow-read" -> {
+        deniedReads.remove(target);
+        send(x, 200, Map.of());
+      }
+      default -> unexpected(x);
+    }
+  }
+
+  /** Records a request no route serves and answers 404 naming it. */
+  void unexpected(HttpExchange x) throws IOException {
+    String path = x.getRequestURI().getPath();
+    unknownRequests.add(x.getRequestMethod() + " " + path);
+    send(x, 404, error("NOT_FOUND", "the emulator does not serve " + x.getRequestMethod() + " "
+        + path));
+  }
+
+  private void me(HttpExchange x, String caller) throws IOException {
+    meCalls.incrementAndGet();
+    send(x, 200, Map.of("userName", caller, "displayName", principals.getOrDefault(caller, caller),
+        "id", Integer.toString(4242 + Math.abs(caller.hashCode() % 1000)), "active", true));
+  }
+
+  private void branches(HttpExchange x, String projectId, String caller, boolean create)
+      throws IOException {
+    branchCalls.incrementAndGet();
+    expireBranches();
+    if (!postgres.allowed(x, caller, projectId, create)) {
+      return;
+    }
+    if (create) {
+      createBranch(x, projectId);
+    } else {
+      listBranches(x, projectId);
+    }
+  }
+
+  private void branch(HttpExchange x, Matcher m, String caller) throws IOException {
+    branchCalls.incrementAndGet();
+    expireBranches();
+    String method = x.getRequestMethod();
+    if (!postgres.allowed(x, caller, m.group(2), !method.equals("GET"))) {
+      return;
+    }
+    switch (method) {
+      case "GET" -> getBranch(x, m.group(1));
+      case "DELETE" -> deleteBranch(x, m.group(1));
+      default -> updateBranch(x, m.group(1));
+    }
+  }
+
+  /**
+   * The emulator's state for assertions: projects with their permission lists, branches with
+   * their endpoints, roles and databases, workspace paths, the changing calls by identity and the
+   * requests no route served. Holds no credential.
+   */
+  public Map<String, Object> state() {
+    expireBranches();
+    Map<String, Object> projects = new TreeMap<>(postgres.state());
+    for (EmuBranch b : List.copyOf(branches.values())) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> project = (Map<String, Object>) projects.computeIfAbsent(b.projectId,
+          k -> new java.util.LinkedHashMap<String, Object>());
+      @SuppressWarnings("unchecked")
+      Map<String, Object> list = (Map<String, Object>) project.computeIfAbsent("branches",
+          k -> new TreeMap<String, Object>());
+      Map<String, Object> branch = new java.util.LinkedHashMap<>();
+      branch.put("protected", b.isProtected);
+      branch.put("expire_time", b.expires == null ? null : b.expires.toString());
+      branch.put("source_branch", b.source);
+      branch.put("host", hostOf(b.path));
+      branch.putAll(postgres.children(b.path));
+      list.put(b.branchId, branch);
+    }
+    Map<String, Object> state = new java.util.LinkedHashMap<>();
+    state.put("projects", projects);
+    state.put("workspace", workspace.paths());
+    state.put("writes", List.copyOf(writes));
+    state.put("unexpected", List.copyOf(unknownRequests));
+    return state;
+  }
+
+  /**
+   * Lets another service principal log in (OAuth M2M with this emulator's secret, or a GitHub ID
+   * token exchanged for {@code applicationId}); SCIM Me then reports it as the caller.
+   */
+  public void addPrincipal(String applicationId, String displayName) {
+    principals.put(applicationId, displayName);
+  }
+
+  /** The workspace files (bundle state, locks) the emulator keeps, for tests that arrange them. */
+  public void workspaceFile(String path, byte[] content) {
+    workspace.put(path, content);
+  }
+
+  // ---- what PostgresResources needs of the branches ---------------------------------------------
+
+  void projectCreated(String projectId) {
+    String root = "projects/" + projectId + "/branches/production";
+    deletedBranches.remove(root);
+    lookup(root);
+  }
+
+  void projectGone(String projectId) {
+    for (EmuBranch b : List.copyOf(branches.values())) {
+      if (b.projectId.equals(projectId)) {
+        remove(b);
+      }
+    }
+    deletedBranches.add("projects/" + projectId + "/branches/production");
+  }
+
+  boolean hasProtectedBranch(String projectId) {
+    expireBranches();
+    return branches.values().stream().anyMatch(b -> b.projectId.equals(projectId) && b.isProtected);
+  }
+
+  boolean branchExists(String path) {
+    return lookup(path) != null;
+  }
+
+  /** The host of a branch's endpoints: its own server's, or the base server's. */
+  String hostOf(String branchPath) {
+    EmuBranch b = branches.get(branchPath);
+    BranchServer own = b == null ? null : b.server();
+    return own == null ? endpointHost : own.host();
+  }
+
+  /** The identity of the request's bearer token, or null. */
+  private String caller(HttpExchange x) {
     String auth = x.getRequestHeaders().getFirst("Authorization");
-    return auth != null && auth.startsWith("Bearer ") && accessTokens.contains(auth.substring(7));
+    return auth != null && auth.startsWith("Bearer ") ? accessTokens.get(auth.substring(7)) : null;
   }
 
   private void oauthToken(HttpExchange x) throws IOException {
@@ -401,9 +579,10 @@ public final class DatabricksEmulator implements AutoCloseable {
     }
     boolean ok;
     if (grant.equals("client_credentials")) {
-      ok = clientId.equals(id) && clientSecret.equals(secret);
+      ok = id != null && principals.containsKey(id) && clientSecret.equals(secret);
     } else if (grant.equals("urn:ietf:params:oauth:grant-type:token-exchange")) {
-      ok = idTokens.contains(form.getOrDefault("subject_token", "")) && clientId.equals(id);
+      ok = idTokens.contains(form.getOrDefault("subject_token", "")) && id != null
+          && principals.containsKey(id);
     } else {
       ok = false;
     }
@@ -412,7 +591,7 @@ public final class DatabricksEmulator implements AutoCloseable {
       return;
     }
     String access = "emu-access-" + random(16);
-    accessTokens.add(access);
+    accessTokens.put(access, id);
     send(x, 200, Map.of("access_token", access, "token_type", "Bearer", "expires_in", 3600,
         "scope", "all-apis"));
   }
@@ -435,12 +614,23 @@ public final class DatabricksEmulator implements AutoCloseable {
     send(x, 200, Map.of("value", jwt, "count", 1));
   }
 
-  private void endpoint(HttpExchange x, String path) throws IOException, InterruptedException {
+  private void endpoint(HttpExchange x, String name, String caller)
+      throws IOException, InterruptedException {
     endpointCalls.incrementAndGet();
     sleep(endpointLatency);
-    Matcher m = ENDPOINT.matcher(path);
-    m.matches();
-    String name = m.group(1);
+    String projectId = name.substring("projects/".length(), name.indexOf("/branches/"));
+    if (!postgres.allowed(x, caller, projectId, false)) {
+      return;
+    }
+    Map<String, Object> created = postgres.endpoint(name);
+    if (created != null) {
+      send(x, 200, created);
+      return;
+    }
+    if (postgres.known(projectId)) {
+      send(x, 404, error("NOT_FOUND", "endpoint " + name + " does not exist"));
+      return;
+    }
     if (missingEndpoints.contains(name)) {
       send(x, 404, error("NOT_FOUND", "endpoint " + name + " does not exist"));
       return;
@@ -471,12 +661,17 @@ public final class DatabricksEmulator implements AutoCloseable {
         "current_state", "ACTIVE")));
   }
 
-  private void credential(HttpExchange x) throws IOException, SQLException, InterruptedException {
+  private void credential(HttpExchange x, String caller)
+      throws IOException, SQLException, InterruptedException {
     credentialCalls.incrementAndGet();
     JsonNode request = JSON.readTree(body(x.getRequestBody()));
     String endpoint = request.path("endpoint").asText("");
     if (!endpoint.matches("projects/[^/]+/branches/[^/]+/endpoints/[^/]+")) {
       send(x, 400, error("INVALID_PARAMETER_VALUE", "endpoint is required"));
+      return;
+    }
+    if (!postgres.allowed(x, caller, endpoint.substring("projects/".length(),
+        endpoint.indexOf("/branches/")), false)) {
       return;
     }
     String branchPath = endpoint.substring(0, endpoint.indexOf("/endpoints/"));
@@ -582,11 +777,11 @@ public final class DatabricksEmulator implements AutoCloseable {
     currentPassword = password;
   }
 
-  private static Map<String, Object> error(String code, String message) {
+  static Map<String, Object> error(String code, String message) {
     return Map.of("error_code", code, "message", message);
   }
 
-  private static void send(HttpExchange x, int status, Object body) throws IOException {
+  static void send(HttpExchange x, int status, Object body) throws IOException {
     sendRaw(x, status, JSON.writeValueAsString(body));
   }
 
@@ -597,6 +792,18 @@ public final class DatabricksEmulator implements AutoCloseable {
     try (OutputStream out = x.getResponseBody()) {
       out.write(bytes);
     }
+  }
+
+  /** The request's query parameters, decoded. */
+  static Map<String, String> query(HttpExchange x) {
+    String raw = x.getRequestURI().getRawQuery();
+    return form(raw == null ? "" : raw);
+  }
+
+  /** The request's body as JSON (an empty object when there is none). */
+  static JsonNode json(HttpExchange x) throws IOException {
+    String body = body(x.getRequestBody());
+    return body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
   }
 
   private static String body(InputStream in) throws IOException {
@@ -752,7 +959,24 @@ public final class DatabricksEmulator implements AutoCloseable {
     JsonNode body = JSON.readTree(body(x.getRequestBody()));
     JsonNode spec = body.path("spec");
     String path = "projects/" + projectId + "/branches/" + branchId;
-    if (lookup(path) != null) {
+    EmuBranch existing = lookup(path);
+    if (existing != null && Boolean.parseBoolean(query.getOrDefault("replace_existing", "false"))) {
+      // Taken over as it is (its data stays); the declared spec is applied in place.
+      try {
+        existing.expires = expiry(spec, false);
+      } catch (IllegalArgumentException e) {
+        send(x, 400, error("INVALID_PARAMETER_VALUE", e.getMessage()));
+        return;
+      }
+      existing.isProtected = spec.path("is_protected").asBoolean(false);
+      postgres.branchCreated(path);
+      String name = path + "/operations/" + random(8);
+      operations.put(name, new EmuOperation(name, existing,
+          java.util.concurrent.CompletableFuture.completedFuture(null)));
+      send(x, 200, Map.of("name", name, "done", false, "metadata", Map.of()));
+      return;
+    }
+    if (existing != null) {
       send(x, 409, error("ALREADY_EXISTS", "branch with such id already exists"));
       return;
     }
@@ -776,6 +1000,7 @@ public final class DatabricksEmulator implements AutoCloseable {
     b.state = "INIT";
     branches.put(path, b);
     deletedBranches.remove(path);
+    postgres.branchCreated(path);
     BranchServer sourceServer = source.server();
     DataSource from = sourceServer == null ? superuser : sourceServer.superuser();
     java.util.concurrent.Future<?> work = copier.submit(() -> {
@@ -811,13 +1036,12 @@ public final class DatabricksEmulator implements AutoCloseable {
     send(x, 200, Map.of("name", name, "done", false, "metadata", Map.of()));
   }
 
-  private void operation(HttpExchange x, String path) throws IOException {
+  /** Answers the poll of a branch's create operation (PostgresResources owns the others). */
+  void branchOperation(HttpExchange x, String name) throws IOException {
     operationPolls.incrementAndGet();
-    Matcher m = OPERATION.matcher(path);
-    m.matches();
-    EmuOperation op = operations.get(m.group(1));
+    EmuOperation op = operations.get(name);
     if (op == null) {
-      send(x, 404, error("NOT_FOUND", "operation " + m.group(1) + " does not exist"));
+      send(x, 404, error("NOT_FOUND", "operation " + name + " does not exist"));
       return;
     }
     if (!settled(op.branch())) {
@@ -878,8 +1102,7 @@ public final class DatabricksEmulator implements AutoCloseable {
       return;
     }
     remove(b);
-    send(x, 200, Map.of("name", path + "/operations/" + random(8), "done", true,
-        "response", Map.of()));
+    postgres.finish(x, path, Map.of());
   }
 
   private void updateBranch(HttpExchange x, String path) throws IOException {
@@ -904,8 +1127,7 @@ public final class DatabricksEmulator implements AutoCloseable {
     if (mask.contains("is_protected")) {
       b.isProtected = spec.path("is_protected").asBoolean(false);
     }
-    send(x, 200, Map.of("name", path + "/operations/" + random(8), "done", true,
-        "response", branchJson(b)));
+    postgres.finish(x, path, branchJson(b));
   }
 
   /** Exactly one of ttl, expire_time and no_expiry=true; at most 30 days. */
@@ -944,6 +1166,7 @@ public final class DatabricksEmulator implements AutoCloseable {
       return;
     }
     deletedBranches.add(b.path);
+    postgres.branchGone(b.path);
     java.util.concurrent.Future<?> copy = b.copy;
     if (copy != null) {
       try {
@@ -988,6 +1211,7 @@ public final class DatabricksEmulator implements AutoCloseable {
     }
     Map<String, Object> json = new java.util.LinkedHashMap<>();
     json.put("name", b.path);
+    json.put("branch_id", b.branchId);
     json.put("parent", "projects/" + b.projectId);
     json.put("uid", b.uid);
     json.put("create_time", b.created.toString());

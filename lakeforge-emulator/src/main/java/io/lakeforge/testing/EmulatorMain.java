@@ -9,11 +9,15 @@ import java.sql.Connection;
 import java.sql.Statement;
 
 /**
- * The emulator as a process, for shell tests of the delivery scripts: {@code java -cp …
- * io.lakeforge.testing.EmulatorMain ENV_FILE PROJECT BRANCH[:protected]…}. Starts an embedded
- * PostgreSQL server and the emulator, registers the given branches, writes the variables a GitHub
- * Actions job would have for {@code DATABRICKS_AUTH_TYPE=github-oidc} to {@code ENV_FILE} (as
- * {@code NAME=value} lines), and runs until its standard input closes.
+ * The emulator as a process, for shell tests of the delivery scripts: {@code java -jar
+ * lakeforge-emulator-standalone.jar ENV_FILE [PROJECT [BRANCH[:protected]…]] [--principal=ID]…}.
+ * Starts an embedded PostgreSQL server and the emulator, registers the given branches (a project
+ * named here but never created through the API is open to every identity), lets each
+ * {@code --principal} log in besides the default one, writes the variables a GitHub Actions job
+ * would have for {@code DATABRICKS_AUTH_TYPE=github-oidc} to {@code ENV_FILE} (as
+ * {@code NAME=value} lines), and runs until its standard input closes. {@code GET /emulator/state}
+ * answers the state (projects, permissions, branches and their children, workspace paths, changing
+ * calls by identity, requests no route served) as JSON.
  */
 public final class EmulatorMain {
 
@@ -26,8 +30,18 @@ public final class EmulatorMain {
    *     {@code id:protected})
    */
   public static void main(String[] args) throws Exception {
-    if (args.length < 2) {
-      System.err.println("usage: EmulatorMain ENV_FILE PROJECT [BRANCH[:protected]...]");
+    java.util.List<String> positional = new java.util.ArrayList<>();
+    java.util.List<String> extraPrincipals = new java.util.ArrayList<>();
+    for (String arg : args) {
+      if (arg.startsWith("--principal=")) {
+        extraPrincipals.add(arg.substring("--principal=".length()));
+      } else {
+        positional.add(arg);
+      }
+    }
+    if (positional.isEmpty()) {
+      System.err.println("usage: EmulatorMain ENV_FILE [PROJECT [BRANCH[:protected]...]]"
+          + " [--principal=APPLICATION_ID]...");
       System.exit(2);
     }
     Path base = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"),
@@ -47,9 +61,12 @@ public final class EmulatorMain {
       try (DatabricksEmulator emulator = DatabricksEmulator.start(postgres.getPostgresDatabase(),
           role)) {
         emulator.branchRoot(base.resolve("branches"));
-        for (int i = 2; i < args.length; i++) {
-          String[] parts = args[i].split(":", 2);
-          emulator.existingBranch(args[1], parts[0],
+        for (String principal : extraPrincipals) {
+          emulator.addPrincipal(principal, principal);
+        }
+        for (int i = 2; i < positional.size(); i++) {
+          String[] parts = positional.get(i).split(":", 2);
+          emulator.existingBranch(positional.get(1), parts[0],
               parts.length > 1 && parts[1].equals("protected"));
         }
         String env = String.join("\n",
@@ -59,7 +76,7 @@ public final class EmulatorMain {
             "ACTIONS_ID_TOKEN_REQUEST_TOKEN=" + emulator.githubRequestToken(),
             "PGPORT=" + postgres.getPort(),
             "");
-        Path file = Path.of(args[0]);
+        Path file = Path.of(positional.get(0));
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, env, StandardCharsets.UTF_8);
         Files.move(tmp, file);
