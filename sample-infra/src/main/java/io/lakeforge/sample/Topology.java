@@ -14,12 +14,19 @@ import io.lakeforge.annotations.Tag;
  *
  * <p>Who may connect: the application's service principal has a Postgres role on every branch
  * and owns the {@code orders} database there; the workspace group named by
- * {@code lakebase_users_group} may use the project. Ids that differ per workspace are bundle
- * variables declared in {@code databricks.yml}.
+ * {@code lakebase_users_group} may use the project, and so may the delivery workflows' service
+ * principals (deploy and preview manage it, plan reads it). Ids that differ per workspace are
+ * bundle variables declared in {@code databricks.yml}.
  */
 @LakebaseProject(
     id = "lakeforge-main",
-    grants = @Grant(level = Grant.Level.CAN_USE, group = "${var.lakebase_users_group}"),
+    grants = {
+        @Grant(level = Grant.Level.CAN_USE, group = "${var.lakebase_users_group}"),
+        // The delivery identities (docs/oidc-setup.md). A deploy writes the project's whole
+        // permission list, so every grant the workflows rely on is declared here, never by hand.
+        @Grant(level = Grant.Level.CAN_MANAGE, servicePrincipal = "${var.deploy_principal}"),
+        @Grant(level = Grant.Level.CAN_USE, servicePrincipal = "${var.plan_principal}"),
+        @Grant(level = Grant.Level.CAN_MANAGE, servicePrincipal = "${var.preview_principal}")},
     tags = {@Tag(key = "project", value = "lakeforge"), @Tag(key = "owner", value = "${var.cost_owner}")})
 final class Topology {
 
