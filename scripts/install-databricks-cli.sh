@@ -4,14 +4,15 @@
 # a checksum file downloaded from the same release would prove nothing, so none is fetched.
 # Env: INSTALL_DIR (default ~/.local/bin); CLI_DOWNLOAD_BASE (default: the GitHub release).
 set -euo pipefail
-VERSION="1.13.0"
+VERSION="1.12.1"
 
-# SHA-256 of databricks_cli_${VERSION}_linux_<arch>.zip, copied by a person from the release page
-# and compared with a second source (see docs/operations.md, "Upgrade the Databricks CLI").
+# SHA-256 of databricks_cli_${VERSION}_linux_<arch>.zip as two independent public records give
+# them: the Homebrew formula of the CLI at 1.12.1 and another project's pinned install (see
+# docs/operations.md, "Upgrade the Databricks CLI", for how a new release is checked).
 # An empty entry means nobody has recorded a verified checksum yet: the install refuses.
 declare -A SHA256=(
-  [linux_amd64]=""
-  [linux_arm64]=""
+  [linux_amd64]="60833feee22caa98f575c4948ccbbc9473fda0dd80c9b79544dc7b079f6a9815"
+  [linux_arm64]="8c2a3acd5f563fd8e3c9e64ee4566e1ec7cef087934fd4fb099d92b709f7e3a2"
 )
 
 die() { echo "error: $*" >&2; exit 1; }
