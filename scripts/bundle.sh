@@ -3,13 +3,18 @@
 # files it was made from travel between jobs as one artifact (DELIVERY_DIR, default target/delivery).
 #   bundle.sh stage         copy databricks.yml + resources/lakebase.yml to DELIVERY_DIR/bundle (no call)
 #   bundle.sh plan          validate, plan -o json, summary + delete guard, write the manifest
-#   bundle.sh apply         check the manifest and guard, refuse when the live plan differs,
-#                           then deploy exactly the approved plan (deploy --plan)
+#   bundle.sh apply         check the manifest and guard, plan again as the deploy principal and
+#                           refuse unless that plan is the approved one, then deploy exactly it
+#                           (deploy --plan). The approved plan itself is never applied: the CLI
+#                           writes the identity that planned into it as CAN_MANAGE of the project.
 #   bundle.sh destroy-plan  plan the destroy (an empty bundle on the same state), summary + guard
 #   bundle.sh destroy       check the manifest and guard, refuse when the live plan differs,
 #                           destroy, fail when the CLI found no deployment
-# Env: PROJECT_NAME; BUNDLE_VAR_deploy_principal (whose home holds the state); ALLOW_DELETES;
-# CONFIRM_PROJECT_NAME (destroy-plan, destroy); FORCE_LOCK=true to take over a stale lock.
+# Env: PROJECT_NAME; BUNDLE_VAR_{deploy,plan,preview,app}_principal (the state lives in the
+# deploy principal's home); ALLOW_DELETES; CONFIRM_PROJECT_NAME (destroy-plan, destroy);
+# FORCE_LOCK=true to take over a stale lock.
+# The artifact between jobs is DELIVERY_DIR without hidden files: upload-artifact leaves them out,
+# and the plan job removes the CLI's .databricks/ (a copy of the remote state) before the manifest.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 action="${1:-}"
@@ -25,55 +30,86 @@ validate_allow_deletes
 export BUNDLE_VAR_project_name="$PROJECT_NAME"
 bundle_dir="$DELIVERY_DIR/bundle"
 plan="$DELIVERY_DIR/plan.json"
+planned_by_file="$DELIVERY_DIR/planned-by"
 manifest="$DELIVERY_DIR/SHA256SUMS"
 
 need_principal() {
-  [[ -n "${BUNDLE_VAR_deploy_principal:-}" ]] \
-    || die "BUNDLE_VAR_deploy_principal is empty: set the repository variable DATABRICKS_DEPLOY_CLIENT_ID (docs/oidc-setup.md)."
+  validate_principals
 }
 
 write_manifest() {
-  (cd "$DELIVERY_DIR" && find bundle plan.json -type f -print0 | LC_ALL=C sort -z \
+  rm -rf "$bundle_dir/.databricks"
+  (cd "$DELIVERY_DIR" && find bundle plan.json planned-by -type f -print0 | LC_ALL=C sort -z \
     | xargs -0 sha256sum) > "$manifest"
 }
 
 check_manifest() {
-  [[ -s "$manifest" && -s "$plan" ]] || die "no approved plan in ${DELIVERY_DIR}: the plan job's artifact is missing."
+  [[ -s "$manifest" && -s "$plan" && -s "$planned_by_file" ]] || die "no approved plan in ${DELIVERY_DIR}: the plan job's artifact is missing."
   (cd "$DELIVERY_DIR" && sha256sum --check --strict --quiet SHA256SUMS) \
     || die "the plan artifact differs from what the plan job wrote; not applying it."
   local listed actual
   listed="$(cut -c67- "$manifest" | LC_ALL=C sort)"
-  actual="$(cd "$DELIVERY_DIR" && find bundle plan.json -type f | LC_ALL=C sort)"
+  actual="$(cd "$DELIVERY_DIR" && find bundle plan.json planned-by -type f | LC_ALL=C sort)"
   [[ "$listed" == "$actual" ]] || die "the plan artifact has files the plan job did not write; not applying it."
 }
 
-# The CLI's plan as "key action" lines, to compare an approved plan with a fresh one.
+# The CLI's plan as "key action" lines, to compare an approved plan with a fresh one. A
+# permissions node is compared by the grants it leaves in place, without those of the identities
+# given as arguments: each plan carries the CAN_MANAGE the CLI adds for whoever made it.
 actions_of() {
-  jq -r '(.plan // {}) | to_entries[] | "\(.key) \(.value.action // "skip")"' "$1" | LC_ALL=C sort
+  local file="$1"; shift
+  jq -r --args '
+    def grants: (if (.action // "skip") == "skip" or .new_state == null
+                 then .remote_state.__embed__ else .new_state.value.__embed__ end) // [];
+    $ARGS.positional as $own
+    | (.plan // {}) | to_entries[]
+    | if (.key | endswith(".permissions")) then
+        "\(.key) grants \([.value | grants[]
+          | select(((.service_principal_name // .user_name // "") as $p | $own | index([$p])) | not)
+          | tojson] | sort | join(" "))"
+      else "\(.key) \(.value.action // "skip")" end' "$file" "$@" | LC_ALL=C sort
+}
+
+# Refuses a plan that would give the plan principal CAN_MANAGE: it must only read.
+refuse_if_plan_principal_manages() {
+  local planner="$1" file="$2" found
+  [[ "$planner" != "${BUNDLE_VAR_deploy_principal:-}" ]] || return 0
+  found="$(jq -r --arg p "$planner" '
+    (.plan // {}) | to_entries[] | select(.key | endswith(".permissions"))
+    | select([(.value.new_state.value.__embed__ // .value.remote_state.__embed__ // [])[]
+              | select((.service_principal_name // .user_name) == $p and .level == "CAN_MANAGE")]
+             | length > 0) | .key' "$file")"
+  [[ -z "$found" ]] || die "applying this plan would leave the plan principal ${planner} with CAN_MANAGE on ${found#resources.}: declare it CAN_USE in the topology (docs/oidc-setup.md)."
 }
 
 state_of() {
   jq -r '"lineage=\(.lineage // "") serial=\(.serial // 0)"' "$1"
 }
 
-# Plans again with the applying identity and refuses unless the result is the approved plan.
+# Plans again with the applying identity into $live and refuses unless the result is the
+# approved plan (the same state, the same actions and grants).
+live="$DELIVERY_DIR/live-plan.json"
 refuse_if_live_plan_differs() {
-  local fresh="$DELIVERY_DIR/live-plan.json"
-  (cd "$bundle_dir" && databricks bundle plan -o json) > "$fresh"
-  if [[ "$(state_of "$plan")" != "$(state_of "$fresh")" || "$(actions_of "$plan")" != "$(actions_of "$fresh")" ]]; then
+  local planner
+  planner="$(cat "$planned_by_file")"
+  (cd "$bundle_dir" && databricks bundle plan -o json) > "$live"
+  local approved fresh
+  approved="$(state_of "$plan"; actions_of "$plan" "$planner" "${DATABRICKS_CLIENT_ID:-}")"
+  fresh="$(state_of "$live"; actions_of "$live" "$planner" "${DATABRICKS_CLIENT_ID:-}")"
+  if [[ "$approved" != "$fresh" ]]; then
     {
       echo "### Stopped: the live plan differs from the approved plan"
       echo
       echo '```diff'
-      diff <(state_of "$plan"; actions_of "$plan") <(state_of "$fresh"; actions_of "$fresh") || true
+      diff <(echo "$approved") <(echo "$fresh") || true
       echo '```'
       echo
       echo "The state or the workspace changed after the plan was approved. Run the workflow again and review the new plan."
     } | summary
-    rm -f "$fresh"
+    rm -f "$live"
     die "the live plan differs from the approved plan; nothing was applied."
   fi
-  rm -f "$fresh"
+  refuse_if_plan_principal_manages "$planner" "$live"
 }
 
 lock_flag=()
@@ -106,6 +142,7 @@ case "$action" in
     need_principal
     [[ -s "$bundle_dir/resources/lakebase.yml" ]] || die "no staged bundle in ${bundle_dir}: the generate job's artifact is missing."
     rm -f "$plan" "$manifest"
+    printf '%s\n' "${DATABRICKS_CLIENT_ID:-}" > "$planned_by_file"
     (cd "$bundle_dir" && databricks bundle validate)
     (cd "$bundle_dir" && databricks bundle plan -o json) > "$plan"
     status=0
@@ -118,11 +155,11 @@ case "$action" in
   apply)
     need_principal
     check_manifest
-    "$ROOT/scripts/plan-review.sh" deploy "$plan" > /dev/null \
+    PLANNED_BY="$(cat "$planned_by_file")" "$ROOT/scripts/plan-review.sh" deploy "$plan" > /dev/null \
       || die "the approved plan does not pass the delete guard with this run's allow_deletes."
     refuse_if_live_plan_differs
-    run_locked databricks bundle deploy --plan "$plan" --auto-approve
-    echo "Applied the approved plan to project ${PROJECT_NAME}."
+    run_locked databricks bundle deploy --plan "$live" --auto-approve
+    echo "Applied the approved plan to project ${PROJECT_NAME} (as planned again by the deploy principal)."
     ;;
 
   destroy-plan)
@@ -132,6 +169,7 @@ case "$action" in
     rm -rf "$DELIVERY_DIR"
     mkdir -p "$bundle_dir/resources"
     cp "$ROOT/databricks.yml" "$bundle_dir/"
+    printf '%s\n' "${DATABRICKS_CLIENT_ID:-}" > "$planned_by_file"
     (cd "$bundle_dir" && databricks bundle validate)
     (cd "$bundle_dir" && databricks bundle plan -o json) > "$plan"
     status=0
@@ -143,7 +181,8 @@ case "$action" in
   destroy)
     need_principal
     check_manifest
-    "$ROOT/scripts/plan-review.sh" destroy "$plan" > /dev/null || die "the approved destroy plan does not pass the guard."
+    PLANNED_BY="$(cat "$planned_by_file")" "$ROOT/scripts/plan-review.sh" destroy "$plan" > /dev/null \
+      || die "the approved destroy plan does not pass the guard."
     refuse_if_live_plan_differs
     run_locked databricks bundle destroy --auto-approve
     # The CLI exits 0 when the root path does not exist; for this workflow that is a failure.

@@ -69,6 +69,36 @@ validate_inputs() {
   fi
 }
 
+# The service principals the bundle names (docs/oidc-setup.md): each must be set, or the bundle
+# would grant a blank principal or keep state in a blank home folder. Checked in the generate job,
+# before any job that holds a token.
+PRINCIPAL_VARIABLES=(deploy_principal plan_principal preview_principal app_principal)
+PRINCIPAL_SOURCES=(DATABRICKS_DEPLOY_CLIENT_ID DATABRICKS_PLAN_CLIENT_ID DATABRICKS_PREVIEW_CLIENT_ID DATABRICKS_APP_CLIENT_ID)
+validate_principals() {
+  local i name value
+  for i in "${!PRINCIPAL_VARIABLES[@]}"; do
+    name="BUNDLE_VAR_${PRINCIPAL_VARIABLES[$i]}"
+    value="${!name:-}"
+    [[ -n "${value//[[:space:]]/}" ]] \
+      || die "${name} is empty: set the repository variable ${PRINCIPAL_SOURCES[$i]} (docs/oidc-setup.md)."
+    [[ "$value" =~ ^[A-Za-z0-9][A-Za-z0-9._@-]*$ ]] \
+      || die "${name} $(shown "$value") is not an application id or user name (repository variable ${PRINCIPAL_SOURCES[$i]})."
+  done
+}
+
+# Plan keys (postgres_x.key) of FILE, a LakeForge resource file, whose lifecycle sets
+# prevent_destroy: true. The file is LakeForge's own deterministic output (two spaces a level).
+prevent_destroy_keys() {
+  [[ -s "$1" ]] || return 0
+  awk '
+    /^  [a-z_]+:$/ { section = $1; sub(":$", "", section); next }
+    /^    [a-z0-9_]+:$/ { key = section "." $1; sub(":$", "", key); lifecycle = 0; next }
+    /^      lifecycle:$/ { lifecycle = 1; next }
+    /^      [a-z_]+:/ { lifecycle = 0; next }
+    lifecycle && /^        prevent_destroy: true$/ { print key }
+  ' "$1" | LC_ALL=C sort -u
+}
+
 # Validates ALLOW_DELETES (comma-separated plan keys) and fills the ALLOWED array.
 validate_allow_deletes() {
   ALLOWED=()
