@@ -19,16 +19,14 @@ cleanup() {
 trap cleanup EXIT
 
 cli="$repo/lakeforge-cli/target/lakeforge-cli.jar"
-[[ -f "$cli" && -d "$repo/lakeforge-emulator/target/classes" ]] || {
+emulator="$repo/lakeforge-emulator/target/lakeforge-emulator-standalone.jar"
+[[ -f "$cli" && -f "$emulator" ]] || {
   echo "build first: ./mvnw -pl lakeforge-cli,lakeforge-emulator -am package -DskipTests" >&2
   exit 1
 }
-(cd "$repo" && ./mvnw -q -B -ntp -o -pl lakeforge-emulator dependency:build-classpath \
-  -Dmdep.outputFile="$scratch/cp.txt" > /dev/null) || { echo "no class path" >&2; exit 1; }
 
 mkfifo "$scratch/stdin"
-java -cp "$repo/lakeforge-emulator/target/classes:$(cat "$scratch/cp.txt")" \
-  io.lakeforge.testing.EmulatorMain "$scratch/env" lakeforge-main staging:protected dev \
+java -jar "$emulator" "$scratch/env" lakeforge-main staging:protected dev \
   < "$scratch/stdin" > "$scratch/emulator.log" 2>&1 &
 emulator_pid=$!
 exec 3> "$scratch/stdin"
