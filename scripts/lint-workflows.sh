@@ -17,5 +17,6 @@ if [[ "$status" -ne 0 ]]; then
 fi
 echo "actionlint: workflows are clean"
 command -v shellcheck > /dev/null || { echo "shellcheck is not installed" >&2; exit 1; }
-shellcheck -x -P scripts -S warning scripts/*.sh scripts/test/delivery-test.sh scripts/test/preview-test.sh scripts/test/databricks-stub scripts/test/fake-mvnw
+shellcheck -x -P scripts -S warning scripts/*.sh scripts/test/delivery-test.sh scripts/test/preview-test.sh \
+  scripts/test/check-staged-bundle-test.sh scripts/test/real-cli-test.sh scripts/test/databricks-stub scripts/test/fake-mvnw
 echo "shellcheck: delivery scripts are clean"

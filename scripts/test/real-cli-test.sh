@@ -79,7 +79,7 @@ handover() { # from to
 # downloaded into target/delivery first, the one it makes uploaded after.
 job() { # client download-from upload-name steps...
   local client="$1" from="$2" upload="$3"; shift 3
-  rm -rf "$scratch/home" "$delivery" "$scratch/summary"; mkdir -p "$scratch/home"
+  rm -rf "${scratch:?}/home" "$delivery" "$scratch/summary"; mkdir -p "$scratch/home"
   : > "$scratch/summary"
   if [[ -n "$from" ]]; then handover "$artifacts/${from%%:*}" "$delivery/${from#*:}"; fi
   local status=0
