@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +37,7 @@ final class BranchCommand {
         branch extend --project P --branch B [--ttl 7d]
         branch delete --project P --branch B
         branch list   --project P
-        branch migrate --project P --branch B --migrations DIR
+        branch migrate --project P --branch B --migrations DIR [--show-server-messages]
       Options:
         --project P      the Lakebase project id (default: PROJECT_NAME)
         --branch B       the ephemeral branch id, e.g. pr-42
@@ -47,30 +48,62 @@ final class BranchCommand {
                          (default: CUSTOM_BRANCHES; production is always protected)
         --migrations DIR Flyway SQL migrations (V1__name.sql ...) to apply to an ephemeral branch,
                          through LakebaseDataSource (PGDATABASE, PGPORT, PGSSLMODE, ... apply)
-        --output json    machine-readable output (default: text)
+        --show-server-messages
+                         migrate prints PostgreSQL's messages (errors, notices) in full; off by
+                         default, since they can carry table data into a public CI log
+        --output json    machine-readable output (default: text); a failure is then one JSON
+                         object on standard error: {"error": ..., "exit_status": 1, ...}
       Authentication: the Databricks SDK's default chain (DATABRICKS_HOST with OAuth M2M,
       DATABRICKS_AUTH_TYPE=github-oidc, a profile, ...).
+      Errors are one line on standard error, secrets masked: error: lakeforge branch ...: ...
       Exit codes: 0 ok, 1 the operation failed, 2 usage error.
       """;
 
   private static final Set<String> FLAGS = Set.of("--project", "--branch", "--from", "--ttl",
       "--budget", "--declared", "--output", "--migrations");
+  /** Options without a value. */
+  private static final Set<String> SWITCHES = Set.of("--show-server-messages");
 
   private BranchCommand() {}
 
+  /**
+   * Runs a branch subcommand. Every failure, an unexpected exception included, ends as one
+   * {@link ErrorReport} line, never a stack trace.
+   */
   static int run(Map<String, String> env, String[] args, PrintStream out, PrintStream err,
       Supplier<WorkspaceClient> clients) {
     if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
-      (args.length == 0 ? err : out).print(USAGE);
-      return args.length == 0 ? 2 : 0;
+      if (args.length == 0) {
+        err.print(USAGE);
+        return 2;
+      }
+      out.print(USAGE);
+      return 0;
     }
+    String command = "branch " + args[0];
+    ErrorReport report = new ErrorReport(Redactor.of(env), wantsJson(args), err);
+    try {
+      return run(env, args, out, err, clients, report);
+    } catch (RuntimeException e) {
+      return report.fail(command, unexpected(e));
+    }
+  }
+
+  private static int run(Map<String, String> env, String[] args, PrintStream out,
+      PrintStream err, Supplier<WorkspaceClient> clients, ErrorReport report) {
     String sub = args[0];
+    String command = "branch " + sub;
     Map<String, String> opts = new HashMap<>();
+    Set<String> switches = new HashSet<>();
     for (int i = 1; i < args.length; i++) {
       String a = args[i];
       if (a.equals("--help")) {
         out.print(USAGE);
         return 0;
+      }
+      if (SWITCHES.contains(a)) {
+        switches.add(a);
+        continue;
       }
       String value;
       String flag = a;
@@ -78,19 +111,21 @@ final class BranchCommand {
       if (eq > 0) {
         flag = a.substring(0, eq);
         value = a.substring(eq + 1);
+      } else if (!FLAGS.contains(flag)) {
+        return report.usage(command, "unknown option " + flag);
       } else if (i + 1 < args.length) {
         value = args[++i];
       } else {
-        return usage(err, "option " + a + " needs a value");
+        return report.usage(command, "option " + a + " needs a value");
       }
       if (!FLAGS.contains(flag)) {
-        return usage(err, "unknown option " + flag);
+        return report.usage(command, "unknown option " + flag);
       }
       opts.put(flag, value);
     }
     String project = opts.getOrDefault("--project", env.getOrDefault("PROJECT_NAME", ""));
     if (project.isBlank()) {
-      return usage(err, "--project is required (or PROJECT_NAME)");
+      return report.usage(command, "--project is required (or PROJECT_NAME)");
     }
     boolean json;
     String output = opts.getOrDefault("--output", "text");
@@ -99,7 +134,10 @@ final class BranchCommand {
     } else if (output.equals("text")) {
       json = false;
     } else {
-      return usage(err, "--output is text or json, not \"" + output + "\"");
+      return report.usage(command, "--output is text or json, not \"" + output + "\"");
+    }
+    if (!switches.isEmpty() && !sub.equals("migrate")) {
+      return report.usage(command, "--show-server-messages is an option of branch migrate");
     }
     String branch = opts.get("--branch");
     Duration ttl;
@@ -108,7 +146,7 @@ final class BranchCommand {
       ttl = duration(opts.getOrDefault("--ttl", "7d"));
       budget = duration(opts.getOrDefault("--budget", "10m"));
     } catch (IllegalArgumentException e) {
-      return usage(err, e.getMessage());
+      return report.usage(command, e.getMessage());
     }
     List<BranchRef> declared = new ArrayList<>();
     declared.add(new BranchRef(project, "production", BranchRef.PRIMARY, ""));
@@ -121,31 +159,32 @@ final class BranchCommand {
     switch (sub) {
       case "create", "extend", "delete", "migrate" -> {
         if (branch == null || branch.isBlank()) {
-          return usage(err, "branch " + sub + " needs --branch");
+          return report.usage(command, "branch " + sub + " needs --branch");
         }
       }
       case "list" -> {
         // No branch needed.
       }
       default -> {
-        return usage(err, "unknown subcommand \"" + sub + "\"");
+        return report.usage("branch", "unknown subcommand \"" + sub + "\"");
       }
     }
     if (sub.equals("migrate") && !opts.containsKey("--migrations")) {
-      return usage(err, "branch migrate needs --migrations (a directory of SQL migrations)");
+      return report.usage(command,
+          "branch migrate needs --migrations (a directory of SQL migrations)");
     }
     if (sub.equals("create") && !opts.containsKey("--from")) {
-      return usage(err, "branch create needs --from (the source branch id)");
+      return report.usage(command, "branch create needs --from (the source branch id)");
     }
-    WorkspaceClient client;
+    WorkspaceClient client = null;
     try {
       client = clients.get();
+      // Log in before the first call, so that a failure is reported as the login's, with what
+      // to check for the auth type in use, rather than as the failure of some API call.
+      client.config().authenticate();
     } catch (RuntimeException e) {
-      err.println("lakeforge branch " + sub + ": Databricks authentication is not configured ("
-          + e.getMessage() + "). Set DATABRICKS_HOST and one of: DATABRICKS_CLIENT_ID with"
-          + " DATABRICKS_CLIENT_SECRET, DATABRICKS_AUTH_TYPE=github-oidc with DATABRICKS_CLIENT_ID"
-          + " (GitHub Actions), DATABRICKS_TOKEN, or DATABRICKS_CONFIG_PROFILE.");
-      return 1;
+      return report.fail(command, Authentication.failure(env,
+          client == null ? null : client.config().getAuthType(), e));
     }
     try {
       LakebaseBranches branches = LakebaseBranches.of(client, project, declared);
@@ -163,8 +202,8 @@ final class BranchCommand {
           print(out, json, "extended", info.orElseThrow());
         }
         case "migrate" -> {
-          return Migrate.run(env, client, branches, branch, opts.get("--migrations"), json, out,
-              err);
+          return Migrate.run(env, client, branches, branch, opts.get("--migrations"), json,
+              switches.contains("--show-server-messages"), out, err, report);
         }
         case "delete" -> {
           boolean deleted = branches.delete(branch);
@@ -198,12 +237,27 @@ final class BranchCommand {
       }
       return 0;
     } catch (LakebaseBranchException e) {
-      err.println("lakeforge branch " + sub + ": " + e.getMessage());
-      return 1;
+      return report.fail(command, e.getMessage());
     } catch (DatabricksException e) {
-      err.println("lakeforge branch " + sub + ": Databricks: " + e.getMessage());
-      return 1;
+      return report.fail(command, "Databricks: " + e.getMessage());
     }
+  }
+
+  /** Whether the arguments ask for JSON, looked up before they are parsed (for usage errors). */
+  private static boolean wantsJson(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--output=json")
+          || (args[i].equals("--output") && i + 1 < args.length && args[i + 1].equals("json"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A bug or an unforeseen failure: its type and message (masked by the report), no trace. */
+  static String unexpected(Throwable e) {
+    return "unexpected " + e.getClass().getSimpleName()
+        + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 
   private static void print(PrintStream out, boolean json, String verb, BranchInfo info) {
@@ -263,11 +317,5 @@ final class BranchCommand {
       throw new IllegalArgumentException("\"" + text + "\" is not a duration: write 30m, 12h, 7d,"
           + " 604800s or P7D");
     }
-  }
-
-  private static int usage(PrintStream err, String message) {
-    err.println("lakeforge branch: " + message);
-    err.print(USAGE);
-    return 2;
   }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.logging.LogManager;
 
 /**
  * The one LakeForge command line: {@code java -jar lakeforge-cli.jar [COMMAND] [OPTIONS]}. Without a
@@ -20,7 +21,7 @@ public final class Lakeforge {
   static final String COMMANDS = """
       Commands:
         generate   write lakebase.yml from PROJECT_NAME and CUSTOM_BRANCHES (the default)
-        branch     create, extend, delete or list ephemeral branches (previews, test runs)
+        branch     create, extend, delete, list or migrate ephemeral branches (previews, test runs)
       Run java -jar lakeforge-cli.jar COMMAND --help for a command's options.
       """;
 
@@ -32,7 +33,18 @@ public final class Lakeforge {
    * @param args the command name (optional) and its arguments
    */
   public static void main(String[] args) {
-    int code = run(System.getenv(), args, Path.of(""), System.out, System.err);
+    // The JDK's console handler would print the libraries' log lines (pgjdbc, Agroal, the
+    // runtime's System.Logger) unmasked; the commands report everything that matters themselves.
+    LogManager.getLogManager().reset();
+    int code;
+    try {
+      code = run(System.getenv(), args, Path.of(""), System.out, System.err);
+    } catch (Throwable e) {
+      // An Error (run handles every RuntimeException): still one masked line, no stack trace.
+      System.err.println("error: lakeforge: "
+          + Redactor.of(System.getenv()).line(BranchCommand.unexpected(e)));
+      code = 1;
+    }
     if (code != 0) {
       System.exit(code);
     }
@@ -46,6 +58,16 @@ public final class Lakeforge {
   /** As above, with the Databricks client of the {@code branch} commands from {@code clients}. */
   static int run(Map<String, String> env, String[] args, Path workDir, PrintStream out,
       PrintStream err, Supplier<WorkspaceClient> clients) {
+    try {
+      return dispatch(env, args, workDir, out, err, clients);
+    } catch (RuntimeException e) {
+      err.println("error: lakeforge: " + Redactor.of(env).line(BranchCommand.unexpected(e)));
+      return 1;
+    }
+  }
+
+  private static int dispatch(Map<String, String> env, String[] args, Path workDir,
+      PrintStream out, PrintStream err, Supplier<WorkspaceClient> clients) {
     if (args.length > 0 && args[0].equals("branch")) {
       return BranchCommand.run(env, Arrays.copyOfRange(args, 1, args.length), out, err, clients);
     }

@@ -4,55 +4,78 @@ import com.databricks.sdk.WorkspaceClient;
 import io.lakeforge.runtime.BranchInfo;
 import io.lakeforge.runtime.LakebaseBranches;
 import io.lakeforge.runtime.LakebaseConfig;
+import io.lakeforge.runtime.LakebaseConfigException;
 import io.lakeforge.runtime.LakebaseDataSource;
+import io.lakeforge.runtime.LakebaseException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.flywaydb.core.internal.exception.FlywayMigrateException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code branch migrate}: applies a directory of Flyway SQL migrations to an ephemeral branch,
  * logging in through {@link LakebaseDataSource} (a minted credential, never a stored password).
  * Only SQL files are read; no Java migration or callback class is loaded. Declared branches are
  * refused: their schema is the application's own deployment's business.
+ *
+ * <p>The preview job runs a pull request's SQL in a public CI log, and SQL can put table data into
+ * a server message ({@code raise exception '%', (select string_agg(email, ', ') from
+ * customers)}). So nothing the server wrote (error message, detail, hint, where, notices) is
+ * printed unless {@code --show-server-messages} asks for it: a failure names the migration, the
+ * line and the SQLSTATE, and says how to read the message privately.
  */
 final class Migrate {
+
+  static final String WITHHELD = "The server's message is withheld because this output may be a"
+      + " public CI log. To read it, run the migration against the branch with your own"
+      + " credentials (branch migrate ... --show-server-messages) or against a local PostgreSQL.";
 
   private Migrate() {}
 
   static int run(Map<String, String> env, WorkspaceClient client, LakebaseBranches branches,
-      String branch, String dir, boolean json, PrintStream out, PrintStream err) {
+      String branch, String dir, boolean json, boolean showServerMessages, PrintStream out,
+      PrintStream err, ErrorReport report) {
+    String command = "branch migrate";
     Path migrations = Path.of(dir).toAbsolutePath().normalize();
     if (!Files.isDirectory(migrations)) {
-      err.println("lakeforge branch migrate: " + migrations + " is not a directory.");
-      return 1;
+      return report.fail(command, migrations + " is not a directory.");
     }
     Optional<BranchInfo> found = branches.find(branch);
     if (found.isEmpty()) {
-      err.println("lakeforge branch migrate: branch projects/" + branches.projectId()
-          + "/branches/" + branch + " does not exist; create it first.");
-      return 1;
+      return report.fail(command, "branch projects/" + branches.projectId() + "/branches/"
+          + branch + " does not exist; create it first.");
     }
     BranchInfo info = found.get();
     if (info.kind() == BranchInfo.Kind.DECLARED) {
-      err.println("lakeforge branch migrate: refusing to migrate " + info.branchPath()
+      return report.fail(command, "refusing to migrate " + info.branchPath()
           + ": the topology declares it; only ephemeral branches are migrated here.");
-      return 1;
     }
     Map<String, String> settings = new HashMap<>(env);
     // The branch's endpoint decides the host.
     settings.remove("PGHOST");
     settings.put("LAKEBASE_ENDPOINT", info.ref().readWriteEndpointPath());
     settings.putIfAbsent("LAKEBASE_POOL_MAX_SIZE", "2");
-    LakebaseConfig config = LakebaseConfig.fromEnvironment(settings);
+    LakebaseConfig config;
+    try {
+      config = LakebaseConfig.fromEnvironment(settings);
+    } catch (LakebaseConfigException e) {
+      return report.fail(command, e.getMessage(), Map.of("variable", e.variable()));
+    }
+    Redactor redactor = report.redactor();
+    FlywayLog.show(showServerMessages ? line -> err.println(redactor.line(line)) : null);
     try (LakebaseDataSource data = LakebaseDataSource.create(config, client)) {
       MigrateResult result = Flyway.configure(Migrate.class.getClassLoader())
+          .loggers(FlywayLog.class.getName())
           .dataSource(data)
           .locations("filesystem:" + migrations)
           .sqlMigrationSuffixes(".sql")
@@ -70,8 +93,109 @@ final class Migrate {
       }
       return 0;
     } catch (FlywayException e) {
-      err.println("lakeforge branch migrate: " + e.getMessage());
-      return 1;
+      return failed(command, info, e, showServerMessages, report);
+    } catch (LakebaseException e) {
+      // LakeForge's own messages (credentials, configuration) hold no server text.
+      return report.fail(command, e.getMessage(), Map.of("branch", info.branchPath()));
+    } catch (RuntimeException e) {
+      SQLException sql = deepestSqlException(e);
+      if (sql == null) {
+        throw e;
+      }
+      return failed(command, info, new FlywayException("unexpected " + e.getClass().getSimpleName(),
+          e), showServerMessages, report);
+    } finally {
+      FlywayLog.show(null);
     }
+  }
+
+  private static int failed(String command, BranchInfo info, FlywayException e,
+      boolean showServerMessages, ErrorReport report) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("branch", info.branchPath());
+    SQLException sql = deepestSqlException(e);
+    StringBuilder message = new StringBuilder();
+    // The one Flyway class outside its api package used here: only it knows the failing
+    // migration and line. Flyway is pinned, and a change breaks the build, not the output.
+    if (e instanceof FlywayMigrateException m && m.getMigration() != null) {
+      MigrationInfo migration = m.getMigration();
+      String version = migration.getVersion() == null ? null : migration.getVersion().getVersion();
+      Map<String, Object> shown = new LinkedHashMap<>();
+      shown.put("version", version);
+      shown.put("description", migration.getDescription());
+      shown.put("script", migration.getScript());
+      details.put("migration", shown);
+      message.append("migration ").append(version == null ? "(repeatable)" : "V" + version)
+          .append(" (").append(migration.getScript()).append(") failed");
+      if (m.getLineNumber() > 0) {
+        message.append(" at line ").append(m.getLineNumber());
+        details.put("line", m.getLineNumber());
+      }
+      if (m.getErrorResult() != null) {
+        details.put("migrations_executed", m.getErrorResult().migrationsExecuted);
+      }
+    } else {
+      message.append("Flyway failed on ").append(info.branchPath());
+    }
+    if (sql == null) {
+      // Flyway's own text (validation, checksums, resolution): no server message in it.
+      message.append(": ").append(e.getMessage());
+      return report.fail(command, message.toString(), details);
+    }
+    String state = sql.getSQLState();
+    if (state != null) {
+      message.append(" with SQLSTATE ").append(state);
+      String condition = conditionClass(state);
+      if (condition != null) {
+        message.append(" (").append(condition).append(')');
+      }
+      details.put("sqlstate", state);
+    }
+    message.append(". ");
+    if (showServerMessages) {
+      message.append("Server: ").append(sql.getMessage());
+      details.put("server_message", report.redactor().line(String.valueOf(sql.getMessage())));
+    } else {
+      message.append(WITHHELD);
+      details.put("server_message", "withheld");
+    }
+    return report.fail(command, message.toString(), details);
+  }
+
+  /** The SQLException closest to the server in the cause chain, or {@code null}. */
+  static @Nullable SQLException deepestSqlException(Throwable e) {
+    SQLException found = null;
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof SQLException s) {
+        found = s;
+      }
+    }
+    return found;
+  }
+
+  /** PostgreSQL's name of a SQLSTATE's class (Appendix A), for the classes a migration meets. */
+  static @Nullable String conditionClass(String state) {
+    if (state.equals("P0001")) {
+      return "raise_exception";
+    }
+    return switch (state.length() < 2 ? "" : state.substring(0, 2)) {
+      case "08" -> "connection exception";
+      case "0A" -> "feature not supported";
+      case "22" -> "data exception";
+      case "23" -> "integrity constraint violation";
+      case "25" -> "invalid transaction state";
+      case "28" -> "invalid authorization specification";
+      case "3D" -> "invalid catalog name";
+      case "3F" -> "invalid schema name";
+      case "40" -> "transaction rollback";
+      case "42" -> "syntax error or access rule violation";
+      case "53" -> "insufficient resources";
+      case "54" -> "program limit exceeded";
+      case "55" -> "object not in prerequisite state";
+      case "57" -> "operator intervention";
+      case "P0" -> "PL/pgSQL error";
+      case "XX" -> "internal error";
+      default -> null;
+    };
   }
 }
