@@ -83,6 +83,13 @@ public final class LakebaseBranches {
     if (projectId == null || projectId.isBlank()) {
       throw new LakebaseBranchException(Reason.INVALID, "The project id is empty.", null);
     }
+    if (!LakebaseSettings.isSegment(projectId)) {
+      // Projects made in the UI have generated ids (UUIDs): any id the API returns is accepted,
+      // but nothing the HTTP client would read as a path, query or fragment.
+      throw new LakebaseBranchException(Reason.INVALID, "Project id \"" + projectId + "\" is not"
+          + " valid: use letters, digits, '-', '_', '.' and '~' only, as the API returns ids.",
+          null);
+    }
     return new LakebaseBranches(client, projectId, List.copyOf(declared), Clock.systemUTC());
   }
 
@@ -116,10 +123,7 @@ public final class LakebaseBranches {
    */
   public BranchInfo create(BranchRef source, String branchId, Duration ttl, Duration budget) {
     Instant deadline = clock.instant().plus(budget);
-    if (!LakebaseIds.isValid(branchId)) {
-      throw new LakebaseBranchException(Reason.INVALID, "Branch id \"" + branchId + "\" is not"
-          + " valid: " + LakebaseIds.RULE + ". For a pull request use e.g. pr-42.", null);
-    }
+    checkId(branchId);
     if (declared.containsKey(branchId)) {
       throw new LakebaseBranchException(Reason.INVALID, "Branch " + branchId + " is declared by"
           + " the topology; the bundle owns it. Choose another id for an ephemeral branch.", null);
@@ -170,8 +174,14 @@ public final class LakebaseBranches {
     return info(existing, host);
   }
 
-  /** The branch with its read-write endpoint host, if it exists. */
+  /**
+   * The branch with its read-write endpoint host, if it exists.
+   *
+   * @throws LakebaseBranchException {@code INVALID} for an id outside the rule ({@link
+   *     LakebaseIds#RULE}), before any API call
+   */
   public Optional<BranchInfo> find(String branchId) {
+    checkId(branchId);
     Branch b = getOrNull(path(branchId));
     if (b == null) {
       return Optional.empty();
@@ -210,9 +220,11 @@ public final class LakebaseBranches {
    * Sets the expiry of an ephemeral branch to {@code ttl} from now.
    *
    * @throws LakebaseBranchException {@code REFUSED} for a declared branch (its expiry is the
-   *     bundle's), {@code NOT_FOUND}, {@code INVALID} for a TTL outside (0, 30 days]
+   *     bundle's), {@code NOT_FOUND}, {@code INVALID} for an id outside the rule ({@link
+   *     LakebaseIds#RULE}) or a TTL outside (0, 30 days]
    */
   public BranchInfo extend(String branchId, Duration ttl) {
+    checkId(branchId);
     checkTtl(ttl);
     if (declared.containsKey(branchId)) {
       throw new LakebaseBranchException(Reason.REFUSED, "Branch " + branchId + " is declared by"
@@ -242,10 +254,12 @@ public final class LakebaseBranches {
    * Deletes an ephemeral branch; its endpoints go with it and new connections fail.
    *
    * @return {@code false} if it did not exist
-   * @throws LakebaseBranchException {@code REFUSED} for {@code production}, a protected or a
-   *     declared branch
+   * @throws LakebaseBranchException {@code INVALID} for an id outside the rule ({@link
+   *     LakebaseIds#RULE}), before any API call; {@code REFUSED} for {@code production}, a
+   *     protected or a declared branch
    */
   public boolean delete(String branchId) {
+    checkId(branchId);
     String path = path(branchId);
     if (branchId.equals("production")) {
       throw new LakebaseBranchException(Reason.REFUSED, "Refusing to delete " + path + ": it is"
@@ -279,6 +293,17 @@ public final class LakebaseBranches {
 
   private String path(String branchId) {
     return "projects/" + projectId + "/branches/" + branchId;
+  }
+
+  /**
+   * Every method checks the id before it reaches a URL: the HTTP client drops {@code #...} and
+   * sends {@code ?...} as a query, so {@code dev#x} would act on {@code dev}, past the guards.
+   */
+  private static void checkId(String branchId) {
+    if (branchId == null || !LakebaseIds.isValid(branchId)) {
+      throw new LakebaseBranchException(Reason.INVALID, "Branch id \"" + branchId + "\" is not"
+          + " valid: " + LakebaseIds.RULE + ". For a pull request use e.g. pr-42.", null);
+    }
   }
 
   private static void checkTtl(Duration ttl) {

@@ -155,6 +155,31 @@ class LakebaseBranchesTest {
   }
 
   @Test
+  void everyMethodRefusesAnIdOutsideTheRuleBeforeAnyApiCall() {
+    emulator.existingBranch(PROJECT, "pre-prod", false);
+    int calls = emulator.branchCalls();
+    // The HTTP client drops "#x" and sends "?x" as a query: without the check, "dev#x" deleted
+    // the declared dev past its guard and "pre-prod?x" extended pre-prod.
+    for (String id : List.of("dev#x", "pre-prod?x", "pre-prod/../dev", "Dev", "")) {
+      assertEquals(Reason.INVALID, assertThrows(LakebaseBranchException.class,
+          () -> branches.delete(id), "delete " + id).reason());
+      assertEquals(Reason.INVALID, assertThrows(LakebaseBranchException.class,
+          () -> branches.extend(id, Duration.ofHours(1)), "extend " + id).reason());
+      LakebaseBranchException e = assertThrows(LakebaseBranchException.class,
+          () -> branches.find(id), "find " + id);
+      assertEquals(Reason.INVALID, e.reason());
+      assertTrue(e.getMessage().contains(io.lakeforge.annotations.LakebaseIds.RULE),
+          e.getMessage());
+    }
+    assertEquals(calls, emulator.branchCalls(), "refused before any API call");
+    assertTrue(emulator.hasBranch("projects/" + PROJECT + "/branches/dev"));
+    assertTrue(emulator.hasBranch("projects/" + PROJECT + "/branches/pre-prod"));
+    assertEquals(Reason.INVALID, assertThrows(LakebaseBranchException.class,
+        () -> LakebaseBranches.of(env.client(), "p#x", List.of())).reason(),
+        "the project id too");
+  }
+
+  @Test
   void aBudgetThatRunsOutWhileTheOperationIsPendingThenTheSameCreatePicksItUp() {
     emulator.operationDelay(Duration.ofSeconds(30));
     long start = System.nanoTime();
