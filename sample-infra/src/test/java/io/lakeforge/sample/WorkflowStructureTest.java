@@ -35,8 +35,22 @@ class WorkflowStructureTest {
   private static final String PLAN_ID = "${{ vars.DATABRICKS_PLAN_CLIENT_ID }}";
   private static final String DEPLOY_ID = "${{ vars.DATABRICKS_DEPLOY_CLIENT_ID }}";
   private static final String PREVIEW_ID = "${{ vars.DATABRICKS_PREVIEW_CLIENT_ID }}";
-  private static final String BASE_SHA = "${{ github.event.pull_request.base.sha }}";
+  private static final String APP_ID = "${{ vars.DATABRICKS_APP_CLIENT_ID }}";
+  /** The principal variables the bundle names (scripts/lib.sh validate_principals) and their sources. */
+  private static final Map<String, String> PRINCIPALS = Map.of(
+      "BUNDLE_VAR_deploy_principal", DEPLOY_ID,
+      "BUNDLE_VAR_plan_principal", PLAN_ID,
+      "BUNDLE_VAR_preview_principal", PREVIEW_ID,
+      "BUNDLE_VAR_app_principal", APP_ID);
+  // What pull_request_target and workflow_run jobs check out: the default branch's tip, whose workflow file runs.
+  private static final String DEFAULT_TIP = "${{ github.sha }}";
   private static final String ON_MAIN = "github.ref == 'refs/heads/main'";
+
+  /** Jobs without a token that need a permission beyond the default, and exactly which. */
+  private static final Map<String, Map<String, String>> TOKENLESS_PERMISSIONS = Map.of(
+      // download-artifact reads the triggering Verify run's artifact.
+      "plan-pr.yml:check", Map.of("actions", "read", "contents", "read"),
+      "verify.yml:real-cli", Map.of("contents", "read"));
 
   /** A job that holds id-token: its environment, its identity and the bundle step it runs. */
   private record TokenJob(String environment, String clientId, String bundleStep) {}
@@ -46,7 +60,7 @@ class WorkflowStructureTest {
       "deploy.yml:apply", new TokenJob("lakebase", DEPLOY_ID, "scripts/bundle.sh apply"),
       "destroy.yml:plan", new TokenJob("lakebase-plan", PLAN_ID, "scripts/bundle.sh destroy-plan"),
       "destroy.yml:destroy", new TokenJob("lakebase-destroy", DEPLOY_ID, "scripts/bundle.sh destroy"),
-      "verify.yml:plan", new TokenJob("lakebase-plan", PLAN_ID, "scripts/bundle.sh plan"),
+      "plan-pr.yml:plan", new TokenJob("lakebase-plan", PLAN_ID, "scripts/bundle.sh plan"),
       "preview.yml:preview", new TokenJob("lakebase-preview", PREVIEW_ID, ""));
 
   private static Map<String, Object> load(Path file) throws IOException {
@@ -118,8 +132,8 @@ class WorkflowStructureTest {
   }
 
   @Test
-  void theFourWorkflowsExist() throws IOException {
-    assertEquals(List.of("deploy.yml", "destroy.yml", "preview.yml", "verify.yml"), workflowNames());
+  void theFiveWorkflowsExist() throws IOException {
+    assertEquals(List.of("deploy.yml", "destroy.yml", "plan-pr.yml", "preview.yml", "verify.yml"), workflowNames());
   }
 
   @Test
@@ -186,7 +200,7 @@ class WorkflowStructureTest {
         String where = name + ":" + e.getKey();
         if (!String.valueOf(job.get("permissions")).contains("id-token")) {
           assertFalse(env(job).containsKey("DATABRICKS_HOST"), where + " talks to Databricks without a token");
-          assertNull(job.get("permissions"), where + " needs no permissions beyond the default");
+          assertEquals(TOKENLESS_PERMISSIONS.get(where), job.get("permissions"), where + ": permissions of a token-less job");
           continue;
         }
         Map<String, Object> env = env(job);
@@ -228,7 +242,32 @@ class WorkflowStructureTest {
         assertTrue(env.containsKey("BUNDLE_VAR_" + name),
             spec + " runs the bundle without BUNDLE_VAR_" + name + " (databricks.yml has no default)");
       }
+      PRINCIPALS.forEach((name, source) -> assertEquals(source, env.get(name), spec + ": " + name));
     }
+  }
+
+  @Test
+  void everyPrincipalVariableIsCheckedBeforeAnyJobThatHoldsAToken() throws IOException {
+    // scripts/validate-inputs.sh runs validate_principals in the first job of a deploy or destroy.
+    Map<String, Object> generate = job("deploy.yml:generate");
+    assertEquals(PRINCIPALS, filtered(env(generate), PRINCIPALS.keySet()), "deploy.yml:generate");
+    assertEquals("scripts/validate-inputs.sh", runs(generate).get(0));
+    Map<String, Object> plan = job("destroy.yml:plan");
+    assertEquals("scripts/validate-inputs.sh", runs(plan).get(0));
+    Set<String> required = new TreeSet<>();
+    ((Map<String, Object>) load(ROOT.resolve("databricks.yml")).get("variables")).keySet().stream()
+        .filter(name -> name.endsWith("_principal")).forEach(name -> required.add("BUNDLE_VAR_" + name));
+    assertEquals(new TreeSet<>(PRINCIPALS.keySet()), required, "every principal databricks.yml names is checked");
+  }
+
+  private static Map<String, Object> filtered(Map<String, Object> env, Set<String> names) {
+    Map<String, Object> out = new TreeMap<>();
+    env.forEach((k, v) -> {
+      if (names.contains(k)) {
+        out.put(k, v);
+      }
+    });
+    return out;
   }
 
   @Test
@@ -265,6 +304,10 @@ class WorkflowStructureTest {
       if (e.getKey().equals("destroy.yml:plan")) {
         expected.add("scripts/validate-inputs.sh");
       }
+      if (e.getKey().equals("plan-pr.yml:plan")) {
+        // The downloaded bundle is checked again in the job that hands it to the CLI.
+        expected.add("scripts/check-staged-bundle.sh target/delivery/bundle");
+      }
       expected.addAll(List.of("scripts/install-databricks-cli.sh", "scripts/whoami.sh", e.getValue().bundleStep()));
       assertEquals(expected, runs, e.getKey());
     }
@@ -297,22 +340,68 @@ class WorkflowStructureTest {
   }
 
   @Test
-  void thePullRequestPlanUsesTheBundleBuiltWithoutAToken() throws IOException {
+  void thePullRequestPlanUsesTheBundleBuiltWithoutATokenCheckedByTheDefaultBranchsCode() throws IOException {
     Map<String, Object> verify = job("verify.yml:verify");
     assertEquals(List.of("lakebase-bundle"), artifacts(verify, "upload-artifact"));
-    Map<String, Object> plan = job("verify.yml:plan");
-    assertEquals("verify", plan.get("needs"));
-    assertEquals(List.of("lakebase-bundle"), artifacts(plan, "download-artifact"));
+    assertEquals("Verify", load("verify.yml").get("name"));
+
+    // workflow_run: GitHub runs the default branch's copy of plan-pr.yml.
+    Map<String, Object> on = (Map<String, Object>) load("plan-pr.yml").get("on");
+    assertEquals(Set.of("workflow_run"), on.keySet());
+    assertEquals(Map.of("workflows", List.of("Verify"), "types", List.of("completed")), on.get("workflow_run"));
+
+    Map<String, Object> check = job("plan-pr.yml:check");
+    assertEquals(List.of("lakebase-bundle"), artifacts(check, "download-artifact"));
+    assertEquals(List.of("lakebase-pr-bundle"), artifacts(check, "upload-artifact"));
+    assertTrue(runs(check).contains("scripts/check-staged-bundle.sh \"$ARTIFACT/bundle\""), "plan-pr.yml:check");
+    for (Map<String, Object> step : steps(check)) {
+      if (String.valueOf(step.get("uses")).startsWith("actions/download-artifact@")) {
+        assertEquals("${{ github.event.workflow_run.id }}", ((Map<String, Object>) step.get("with")).get("run-id"),
+            "the Verify run's artifact, never this run's");
+      }
+    }
+
+    Map<String, Object> plan = job("plan-pr.yml:plan");
+    assertEquals("check", plan.get("needs"));
+    assertEquals(List.of("lakebase-pr-bundle"), artifacts(plan, "download-artifact"));
+    assertEquals(List.of(), artifacts(plan, "upload-artifact"));
     assertEquals("report", env(plan).get("DELETE_GUARD"));
+    assertEquals("lakeforge-main", env(plan).get("PROJECT_NAME"));
+
+    // Both jobs check out the default branch's commit, never the pull request's.
+    for (String spec : List.of("plan-pr.yml:check", "plan-pr.yml:plan")) {
+      for (Map<String, Object> step : steps(job(spec))) {
+        if (String.valueOf(step.get("uses")).startsWith("actions/checkout@")) {
+          assertEquals(DEFAULT_TIP, ((Map<String, Object>) step.get("with")).get("ref"), spec);
+        }
+      }
+    }
   }
 
   @Test
-  void thePreviewRunsOnlyBaseCommitCodeWithATokenAndSkipsForks() throws IOException {
+  void verifyHoldsNoTokenAndRunsTheDeliveryTestsWithTheStubAndTheRealCli() throws IOException {
+    for (Map.Entry<String, Map<String, Object>> e : jobs(load("verify.yml")).entrySet()) {
+      assertFalse(String.valueOf(e.getValue().get("permissions")).contains("id-token"), "verify.yml:" + e.getKey());
+      assertFalse(String.valueOf(e.getValue().get("environment")).startsWith("lakebase"), "verify.yml:" + e.getKey());
+    }
+    assertEquals(Set.of("verify", "real-cli"), jobs(load("verify.yml")).keySet());
+    assertTrue(runs(job("verify.yml:verify")).contains("scripts/test/delivery-test.sh"));
+    Map<String, Object> realCli = job("verify.yml:real-cli");
+    assertEquals(Map.of("contents", "read"), realCli.get("permissions"));
+    List<String> runs = runs(realCli);
+    assertTrue(runs.contains("scripts/install-databricks-cli.sh"), "the real-CLI test uses the pinned CLI: " + runs);
+    assertTrue(runs.stream().anyMatch(r -> r.contains("scripts/test/real-cli-test.sh")
+        && r.contains("DATABRICKS_CLI=")), "the real-CLI test gets the installed CLI: " + runs);
+  }
+
+  @Test
+  void thePreviewRunsOnlyTheDefaultBranchsCodeWithATokenAndSkipsForks() throws IOException {
     Map<String, Object> workflow = load("preview.yml");
     Map<String, Object> on = (Map<String, Object>) workflow.get("on");
-    assertEquals(Map.of("types", List.of("opened", "reopened", "synchronize", "closed")),
-        on.get("pull_request"));
-    assertEquals(Set.of("pull_request"), on.keySet(), "never pull_request_target");
+    // pull_request_target: GitHub runs the base branch's copy of this file (preview.yml explains why).
+    assertEquals(Map.of("types", List.of("opened", "reopened", "synchronize", "closed"), "branches", List.of("main")),
+        on.get("pull_request_target"));
+    assertEquals(Set.of("pull_request_target"), on.keySet(), "never pull_request: its token job would run the pull request's workflow");
     Map<String, Object> concurrency = (Map<String, Object>) workflow.get("concurrency");
     assertEquals("lakebase-preview-${{ github.event.pull_request.number }}", concurrency.get("group"));
     assertEquals(false, concurrency.get("cancel-in-progress"));
@@ -326,14 +415,14 @@ class WorkflowStructureTest {
     assertEquals(List.of("lakeforge-preview"), artifacts(preview, "download-artifact"));
     for (Map<String, Object> step : steps(preview)) {
       if (String.valueOf(step.get("uses")).startsWith("actions/checkout@")) {
-        assertEquals(BASE_SHA, ((Map<String, Object>) step.get("with")).get("ref"),
-            "the token job runs only the base commit's code: " + step);
+        assertEquals(DEFAULT_TIP, ((Map<String, Object>) step.get("with")).get("ref"),
+            "the token job runs only the default branch's code: " + step);
       }
     }
-    // The build checks out the base first and builds from it; the pull request's head comes after
+    // The build checks out the default branch's tip first and builds from it; the pull request's head comes after
     // the build, into its own folder, and only its SQL migrations are taken.
     List<Map<String, Object>> buildSteps = steps(build);
-    assertEquals(BASE_SHA, ((Map<String, Object>) buildSteps.get(0).get("with")).get("ref"));
+    assertEquals(DEFAULT_TIP, ((Map<String, Object>) buildSteps.get(0).get("with")).get("ref"));
     int built = -1;
     int head = -1;
     for (int i = 0; i < buildSteps.size(); i++) {
@@ -352,10 +441,19 @@ class WorkflowStructureTest {
   }
 
   @Test
-  void thePullRequestPlanNeverRunsForForks() throws IOException {
-    Map<String, Object> plan = job("verify.yml:plan");
-    assertEquals("github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository",
-        plan.get("if"));
+  void thePullRequestPlanNeverRunsForForksOrFailedVerifyRuns() throws IOException {
+    Map<String, Object> check = job("plan-pr.yml:check");
+    assertEquals("github.event.workflow_run.conclusion == 'success' && "
+        + "github.event.workflow_run.event == 'pull_request' && "
+        + "github.event.workflow_run.head_repository.full_name == github.repository", check.get("if"));
+    // The plan job needs the check job, so it is skipped whenever the check job is.
+    assertEquals("check", job("plan-pr.yml:plan").get("needs"));
+    for (String step : List.of("Stage the bundle for the plan", "Hand the pull request's number to the plan")) {
+      Map<String, Object> found = steps(job("verify.yml:verify")).stream()
+          .filter(s -> step.equals(s.get("name"))).findFirst().orElseThrow();
+      assertEquals("github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository",
+          found.get("if"), step);
+    }
   }
 
   @Test
@@ -387,13 +485,16 @@ class WorkflowStructureTest {
   }
 
   @Test
-  void theCliIsPinnedTo1130WithAChecksumPerPlatformInTheScript() throws IOException {
+  void theCliIsPinnedTo1121WithAChecksumPerPlatformInTheScript() throws IOException {
     String script = Files.readString(ROOT.resolve("scripts/install-databricks-cli.sh"));
-    assertTrue(script.contains("\nVERSION=\"1.13.0\"\n"), "VERSION is pinned");
+    assertTrue(script.contains("\nVERSION=\"1.12.1\"\n"), "VERSION is pinned");
+    Set<String> digests = new TreeSet<>();
     for (String platform : List.of("linux_amd64", "linux_arm64")) {
-      Matcher m = Pattern.compile("\\[" + platform + "]=\"([0-9a-f]{64})?\"").matcher(script);
-      assertTrue(m.find(), platform + " has an entry in the SHA256 table");
+      Matcher m = Pattern.compile("\\[" + platform + "]=\"([0-9a-f]{64})\"").matcher(script);
+      assertTrue(m.find(), platform + " has a recorded SHA-256 in the table");
+      digests.add(m.group(1));
     }
+    assertEquals(2, digests.size(), "one digest per archive");
     assertFalse(script.contains("SHA256SUMS"), "a checksum file from the same release proves nothing");
     assertTrue(script.contains("sha256sum --check"), "the download is verified");
   }
