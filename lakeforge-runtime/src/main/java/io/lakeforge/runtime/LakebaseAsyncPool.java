@@ -7,12 +7,12 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +58,8 @@ public final class LakebaseAsyncPool implements AutoCloseable {
     LakebaseConfig config = pool.config();
     AtomicInteger threads = new AtomicInteger();
     this.executor = new ThreadPoolExecutor(config.maxSize(), config.maxSize(), 60, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(Math.max(1, config.maxWaiting())), r -> {
+        // Linked, not an array: the bound is a limit, not an allocation of maxWaiting slots.
+        new LinkedBlockingQueue<>(Math.max(1, config.maxWaiting())), r -> {
           Thread t = new Thread(r, pool.name() + "-async-" + threads.incrementAndGet());
           t.setDaemon(true);
           return t;
@@ -69,12 +70,22 @@ public final class LakebaseAsyncPool implements AutoCloseable {
 
   /** From the environment, like {@link LakebasePool#fromEnvironment()}. */
   public static LakebaseAsyncPool fromEnvironment() {
-    return new LakebaseAsyncPool(LakebasePool.fromEnvironment());
+    return wrap(LakebasePool.fromEnvironment());
   }
 
   /** For {@link LakebaseConfig#endpoint()}, like {@link LakebasePool#create}. */
   public static LakebaseAsyncPool create(LakebaseConfig config, WorkspaceClient client) {
-    return new LakebaseAsyncPool(LakebasePool.create(config, client));
+    return wrap(LakebasePool.create(config, client));
+  }
+
+  /** The pool was opened for this async pool: a failure to start closes it again. */
+  private static LakebaseAsyncPool wrap(LakebasePool pool) {
+    try {
+      return new LakebaseAsyncPool(pool);
+    } catch (RuntimeException | Error e) {
+      pool.close();
+      throw e;
+    }
   }
 
   /** Runs work with a borrowed connection, returned when the work ends. */

@@ -337,8 +337,8 @@ public final class LakebasePool implements DataSource, AutoCloseable {
       }
       closed = true;
     }
-    awaitReturns(config.get(LakebaseSettings.CLOSE_GRACE).toNanos());
     try {
+      awaitReturns(config.get(LakebaseSettings.CLOSE_GRACE).toNanos());
       if (!poolMetrics || agroal.getMetrics().activeCount() > 0) {
         // Still borrowed: closing a socket does not stop a query the server is running.
         cancelQueries();

@@ -31,6 +31,18 @@ public final class LakebaseSettings {
       "sslpasswordcallback");
 
   private static final String DURATION_TEXT = "duration such as 500ms, 30s, 5m or PT30S";
+  /*
+   * Upper limits, so that no value that passes here overflows later (nanoseconds in a long,
+   * seconds or milliseconds in an int for pgjdbc and PostgreSQL) or allocates per unit.
+   */
+  private static final Duration HOUR = Duration.ofHours(1);
+  private static final Duration DAY = Duration.ofHours(24);
+  private static final Duration WEEK = Duration.ofHours(168);
+  /** The backoff is capped at 5 s per retry anyway. */
+  private static final Duration BACKOFF = Duration.ofSeconds(5);
+  /** Lakebase's largest compute (64 CU) takes about 13,000 connections. */
+  private static final int MAX_POOL_SIZE = 10_000;
+  private static final int MAX_QUEUE = 100_000;
 
   /** Endpoint host ({@code PGHOST}); unset to read it from the endpoint through the API. */
   public static final Setting<String> HOST = text("host", List.of("PGHOST"), null,
@@ -79,11 +91,12 @@ public final class LakebaseSettings {
   /** Setting {@code STATEMENT_TIMEOUT}; see its {@link Setting#description()}. */
   public static final Setting<Duration> STATEMENT_TIMEOUT = duration("statementTimeout",
       "LAKEBASE_STATEMENT_TIMEOUT", Duration.ZERO,
-      "statement_timeout of every session; 0 leaves the server's default.", false);
+      "statement_timeout of every session; 0 leaves the server's default.", false, DAY);
   /** Setting {@code IDLE_IN_TRANSACTION_TIMEOUT}; see its {@link Setting#description()}. */
   public static final Setting<Duration> IDLE_IN_TRANSACTION_TIMEOUT = duration(
       "idleInTransactionTimeout", "LAKEBASE_IDLE_IN_TRANSACTION_SESSION_TIMEOUT", Duration.ZERO,
-      "idle_in_transaction_session_timeout of every session; 0 leaves the server's default.", false);
+      "idle_in_transaction_session_timeout of every session; 0 leaves the server's default.",
+      false, DAY);
   /** Setting {@code JDBC_PROPERTIES}; see its {@link Setting#description()}. */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public static final Setting<Map<String, String>> JDBC_PROPERTIES = (Setting) setting(
@@ -98,44 +111,48 @@ public final class LakebaseSettings {
   /** Setting {@code MIN_SIZE}; see its {@link Setting#description()}. */
   public static final Setting<Integer> MIN_SIZE = integer("minSize",
       List.of("LAKEBASE_POOL_MIN_SIZE"), 0, "Connections the pool keeps open when idle.", 0,
-      Integer.MAX_VALUE);
+      MAX_POOL_SIZE);
   /** Setting {@code MAX_SIZE}; see its {@link Setting#description()}. */
   public static final Setting<Integer> MAX_SIZE = integer("maxSize",
       List.of("LAKEBASE_POOL_MAX_SIZE"), 10, "Most connections the pool opens.", 1,
-      Integer.MAX_VALUE);
+      MAX_POOL_SIZE);
   /** Setting {@code ACQUISITION_TIMEOUT}; see its {@link Setting#description()}. */
   public static final Setting<Duration> ACQUISITION_TIMEOUT = duration("acquisitionTimeout",
       "LAKEBASE_ACQUISITION_TIMEOUT", Duration.ofSeconds(30),
-      "Budget of one getConnection(): waiting, credential, login and validation.", true);
+      "Budget of one getConnection(): waiting, credential, login and validation.", true, HOUR);
   /** Setting {@code MAX_WAITING}; see its {@link Setting#description()}. */
   public static final Setting<Integer> MAX_WAITING = integer("maxWaiting",
       List.of("LAKEBASE_POOL_MAX_WAITING"), 100,
-      "Callers allowed to wait at once; one more fails at once.", 0, Integer.MAX_VALUE);
+      "Callers allowed to wait at once; one more fails at once.", 0, MAX_QUEUE);
   /** Setting {@code MAX_LIFETIME}; see its {@link Setting#description()}. */
   public static final Setting<Duration> MAX_LIFETIME = duration("maxLifetime",
       "LAKEBASE_MAX_LIFETIME", Duration.ofSeconds(3600),
       "Age at which a physical connection is replaced; each connection draws its own age from"
-          + " the last tenth below it, so connections opened together are not replaced together.", true);
+          + " the last tenth below it, so connections opened together are not replaced together.",
+      true, WEEK);
   /** Setting {@code MAX_IDLE}; see its {@link Setting#description()}. */
   public static final Setting<Duration> MAX_IDLE = duration("maxIdle", "LAKEBASE_MAX_IDLE",
-      Duration.ofSeconds(600), "Idle time after which a connection above minSize is closed.", true);
+      Duration.ofSeconds(600), "Idle time after which a connection above minSize is closed.",
+      true, WEEK);
   /** Setting {@code IDLE_VALIDATION}; see its {@link Setting#description()}. */
   public static final Setting<Duration> IDLE_VALIDATION = duration("idleValidation",
       "LAKEBASE_IDLE_VALIDATION", Duration.ofSeconds(30),
-      "Idle time after which a connection is validated before it is lent out.", false);
+      "Idle time after which a connection is validated before it is lent out.", false, WEEK);
   /** Setting {@code VALIDATION_TIMEOUT}; see its {@link Setting#description()}. */
   public static final Setting<Duration> VALIDATION_TIMEOUT = duration("validationTimeout",
       "LAKEBASE_VALIDATION_TIMEOUT", Duration.ofSeconds(5),
-      "Bound of one validation (isValid), at most the acquisition timeout; whole seconds.", true);
+      "Bound of one validation (isValid), at most the acquisition timeout; whole seconds.",
+      true, HOUR);
   /** Setting {@code CONNECT_TIMEOUT}; see its {@link Setting#description()}. */
   public static final Setting<Duration> CONNECT_TIMEOUT = duration("connectTimeout",
       "PGCONNECT_TIMEOUT", Duration.ofSeconds(10),
-      "Bound of the TCP connect of a new connection, at most what remains of the budget.", true);
+      "Bound of the TCP connect of a new connection, at most what remains of the budget.",
+      true, HOUR);
   /** Setting {@code SOCKET_TIMEOUT}; see its {@link Setting#description()}. */
   public static final Setting<Duration> SOCKET_TIMEOUT = duration("socketTimeout",
       "LAKEBASE_SOCKET_TIMEOUT", Duration.ZERO,
       "Read timeout of a borrowed connection (0: none; logins are always bounded by the budget).",
-      false);
+      false, DAY);
   /** Setting {@code CREDENTIAL_MODE}; see its {@link Setting#description()}. */
   public static final Setting<CredentialMode> CREDENTIAL_MODE = setting("credentialMode",
       List.of("LAKEBASE_CREDENTIAL_MODE"), CredentialMode.class, CredentialMode.CACHED,
@@ -146,11 +163,12 @@ public final class LakebaseSettings {
   public static final Setting<Duration> REFRESH_MARGIN = duration("refreshMargin",
       "LAKEBASE_REFRESH_MARGIN", Duration.ofMinutes(5),
       "Remaining validity at which a cached credential is refreshed in the background (at most"
-          + " half its lifetime).", false);
+          + " half its lifetime).", false, HOUR);
   /** Setting {@code API_TIMEOUT}; see its {@link Setting#description()}. */
   public static final Setting<Duration> API_TIMEOUT = duration("apiTimeout",
       "LAKEBASE_API_TIMEOUT", Duration.ofSeconds(10),
-      "Connect and read timeout of one Databricks API call (LakeForge's own HTTP client).", true);
+      "Connect and read timeout of one Databricks API call (LakeForge's own HTTP client).",
+      true, HOUR);
   /** Setting {@code API_ATTEMPTS}; see its {@link Setting#description()}. */
   public static final Setting<Integer> API_ATTEMPTS = integer("apiAttempts",
       List.of("LAKEBASE_API_ATTEMPTS"), 4, "Attempts per Databricks API request, the first included.",
@@ -158,7 +176,8 @@ public final class LakebaseSettings {
   /** Setting {@code API_BACKOFF}; see its {@link Setting#description()}. */
   public static final Setting<Duration> API_BACKOFF = duration("apiBackoff",
       "LAKEBASE_API_BACKOFF", Duration.ofMillis(200),
-      "First retry delay of an API call, doubled per attempt with jitter (at most 5 s).", false);
+      "First retry delay of an API call, doubled per attempt with jitter (at most 5 s).",
+      false, BACKOFF);
   /** Setting {@code POOL_METRICS}; see its {@link Setting#description()}. */
   public static final Setting<Boolean> POOL_METRICS = bool("poolMetrics",
       List.of("LAKEBASE_POOL_METRICS"), true, "Agroal metrics behind LakebasePoolStats.");
@@ -166,7 +185,7 @@ public final class LakebaseSettings {
   public static final Setting<Duration> CLOSE_GRACE = duration("closeGrace",
       "LAKEBASE_CLOSE_GRACE", Duration.ZERO,
       "How long close() waits for borrowed connections and running async work (0: no wait).",
-      false);
+      false, HOUR);
 
   private static final List<Setting<?>> ALL = List.of(HOST, PORT, DATABASE, USER, ENDPOINT,
       PROJECT, SSL_MODE, SSL_ROOT_CERT, ALLOW_UNVERIFIED_TLS, APPLICATION_NAME, STATEMENT_TIMEOUT,
@@ -296,10 +315,18 @@ public final class LakebaseSettings {
   }
 
   private static Setting<Duration> duration(String name, String env, Duration def,
-      String description, boolean positive) {
-    String expectation = (positive ? "a positive " : "a zero or positive ") + DURATION_TEXT;
+      String description, boolean positive, Duration max) {
+    String expectation = (positive ? "a positive " : "a zero or positive ") + DURATION_TEXT
+        + ", at most " + text(max);
     return setting(name, List.of(env), Duration.class, def, description, expectation,
         LakebaseSettings::parseDuration,
-        v -> v.isNegative() || (positive && v.isZero()) ? expectation : null);
+        v -> v.isNegative() || (positive && v.isZero()) || v.compareTo(max) > 0 ? expectation
+            : null);
+  }
+
+  /** A limit as a user would write it: 1h, 168h, 5s. */
+  private static String text(Duration d) {
+    return d.toSecondsPart() == 0 && d.toMinutesPart() == 0 ? d.toHours() + "h"
+        : d.getSeconds() + "s";
   }
 }

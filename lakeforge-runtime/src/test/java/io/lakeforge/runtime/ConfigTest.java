@@ -135,6 +135,54 @@ class ConfigTest {
         () -> LakebaseConfig.builder().apiBackoff(Duration.ofMillis(-1)).build()).variable());
   }
 
+  /**
+   * Values that passed validation and then broke: close() threw ArithmeticException (and left
+   * sessions and a thread), pgjdbc got socketTimeout 9223369200, the async pool's queue threw
+   * OutOfMemoryError. Each is refused where it is declared, with its limit in the message.
+   */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "LAKEBASE_CLOSE_GRACE|P999999D|at most 1h",
+      "LAKEBASE_ACQUISITION_TIMEOUT|3000000h|at most 1h",
+      "LAKEBASE_MAX_LIFETIME|3000000h|at most 168h",
+      "LAKEBASE_SOCKET_TIMEOUT|2562047h|at most 24h",
+      "LAKEBASE_STATEMENT_TIMEOUT|P25D|at most 24h",
+      "LAKEBASE_API_TIMEOUT|2h|at most 1h",
+      "LAKEBASE_POOL_MAX_WAITING|2147483647|a number from 0 to 100000",
+      "LAKEBASE_POOL_MAX_SIZE|2147483647|a number from 1 to 10000",
+      "LAKEBASE_POOL_MIN_SIZE|10001|a number from 0 to 10000"})
+  void valuesBeyondTheirLimitAreRefusedNamingTheLimit(String variable, String value,
+      String limit) {
+    LakebaseConfigException e = assertThrows(LakebaseConfigException.class,
+        () -> LakebaseConfig.fromEnvironment(Map.of(variable, value)));
+    assertEquals(variable, e.variable());
+    assertTrue(e.getMessage().contains(limit), e.getMessage());
+  }
+
+  @Test
+  void everyDurationAndSizeOfTheCatalogueHasAnUpperLimit() {
+    for (Setting<?> s : LakebaseSettings.all()) {
+      String tooLarge = s.type() == Duration.class ? "P999999D"
+          : s.type() == Integer.class ? "2147483647" : null;
+      if (tooLarge != null) {
+        assertThrows(LakebaseConfigException.class, () -> s.parse(s.name(), tooLarge),
+            s.name() + "=" + tooLarge);
+      }
+    }
+    LakebaseConfigException e = assertThrows(LakebaseConfigException.class,
+        () -> LakebaseConfig.builder().set(LakebaseSettings.CLOSE_GRACE, Duration.ofDays(999_999))
+            .build());
+    assertEquals("closeGrace", e.variable());
+    assertTrue(e.getMessage().contains("at most 1h"), e.getMessage());
+    LakebaseConfig largest = LakebaseConfig.builder()
+        .set(LakebaseSettings.CLOSE_GRACE, Duration.ofHours(1))
+        .acquisitionTimeout(Duration.ofHours(1))
+        .maxLifetime(Duration.ofHours(168))
+        .set(LakebaseSettings.SOCKET_TIMEOUT, Duration.ofHours(24))
+        .maxWaiting(100_000).maxSize(10_000).minSize(10_000).build();
+    assertEquals(100_000, largest.maxWaiting(), "the limits themselves are accepted");
+  }
+
   @Test
   void durationsReadUnitsAndIso8601() {
     assertEquals(Duration.ofMillis(500), LakebaseSettings.parseDuration("500ms"));
