@@ -31,6 +31,7 @@ export BUNDLE_VAR_project_name="$PROJECT_NAME"
 bundle_dir="$DELIVERY_DIR/bundle"
 plan="$DELIVERY_DIR/plan.json"
 planned_by_file="$DELIVERY_DIR/planned-by"
+existing_file="$DELIVERY_DIR/existing.tsv"
 manifest="$DELIVERY_DIR/SHA256SUMS"
 
 need_principal() {
@@ -39,7 +40,7 @@ need_principal() {
 
 write_manifest() {
   rm -rf "$bundle_dir/.databricks"
-  (cd "$DELIVERY_DIR" && find bundle plan.json planned-by -type f -print0 | LC_ALL=C sort -z \
+  (cd "$DELIVERY_DIR" && find bundle plan.json planned-by existing.tsv -type f -print0 | LC_ALL=C sort -z \
     | xargs -0 sha256sum) > "$manifest"
 }
 
@@ -49,7 +50,7 @@ check_manifest() {
     || die "the plan artifact differs from what the plan job wrote; not applying it."
   local listed actual
   listed="$(cut -c67- "$manifest" | LC_ALL=C sort)"
-  actual="$(cd "$DELIVERY_DIR" && find bundle plan.json planned-by -type f | LC_ALL=C sort)"
+  actual="$(cd "$DELIVERY_DIR" && find bundle plan.json planned-by existing.tsv -type f | LC_ALL=C sort)"
   [[ "$listed" == "$actual" ]] || die "the plan artifact has files the plan job did not write; not applying it."
 }
 
@@ -112,6 +113,28 @@ refuse_if_live_plan_differs() {
   refuse_if_plan_principal_manages "$planner" "$live"
 }
 
+# Binds each resource in ADOPTED to the one the plan job found in the workspace, then plans again
+# into $live: an adopted resource may then be updated in place, never created, deleted or recreated,
+# and every other resource keeps the action that was approved.
+adopt_existing() {
+  local key name before
+  before="$(actions_of "$live" | grep -vE "^resources\.($(IFS='|'; echo "${ADOPTED[*]//./\\.}")) " || true)"
+  for key in "${ADOPTED[@]}"; do
+    name="$(awk -F'\t' -v k="$key" '$1 == k { print $2 }' "$existing_file")"
+    [[ -n "$name" ]] || die "adopt names ${key}, which the plan job did not find in the workspace."
+    run_locked databricks bundle deployment bind "${key#*.}" "$name" --auto-approve \
+      || die "binding ${key} to ${name} failed; nothing was applied."
+  done
+  (cd "$bundle_dir" && databricks bundle plan -o json) > "$live"
+  for key in "${ADOPTED[@]}"; do
+    case "$(jq -r --arg k "resources.$key" '.plan[$k].action // "skip"' "$live")" in
+      create|recreate|delete) die "after binding, ${key} would still be created, recreated or deleted; nothing was applied." ;;
+    esac
+  done
+  [[ "$(actions_of "$live" | grep -vE "^resources\.($(IFS='|'; echo "${ADOPTED[*]//./\\.}")) " || true)" == "$before" ]] \
+    || die "binding changed the plan of other resources; nothing was applied. Run the workflow again and review the new plan."
+}
+
 lock_flag=()
 if [[ "${FORCE_LOCK:-false}" == true ]]; then
   lock_flag=(--force-lock)
@@ -145,8 +168,9 @@ case "$action" in
     printf '%s\n' "${DATABRICKS_CLIENT_ID:-}" > "$planned_by_file"
     (cd "$bundle_dir" && databricks bundle validate)
     (cd "$bundle_dir" && databricks bundle plan -o json) > "$plan"
+    find_existing_creates "$plan" > "$existing_file"
     status=0
-    "$ROOT/scripts/plan-review.sh" deploy "$plan" | summary || status=$?
+    EXISTING="$existing_file" "$ROOT/scripts/plan-review.sh" deploy "$plan" | summary || status=$?
     write_manifest
     [[ $status -eq 0 ]] || die "the plan deletes or recreates data that allow_deletes does not name; see the job summary."
     echo "Planned project ${PROJECT_NAME}: $(jq -r '.plan | length' "$plan") resources in the plan."
@@ -155,9 +179,13 @@ case "$action" in
   apply)
     need_principal
     check_manifest
-    PLANNED_BY="$(cat "$planned_by_file")" "$ROOT/scripts/plan-review.sh" deploy "$plan" > /dev/null \
-      || die "the approved plan does not pass the delete guard with this run's allow_deletes."
+    PLANNED_BY="$(cat "$planned_by_file")" EXISTING="$existing_file" \
+      "$ROOT/scripts/plan-review.sh" deploy "$plan" > /dev/null \
+      || die "the approved plan does not pass the delete guard with this run's allow_deletes and adopt."
     refuse_if_live_plan_differs
+    if [[ ${#ADOPTED[@]} -gt 0 ]]; then
+      adopt_existing
+    fi
     run_locked databricks bundle deploy --plan "$live" --auto-approve
     echo "Applied the approved plan to project ${PROJECT_NAME} (as planned again by the deploy principal)."
     ;;
@@ -170,6 +198,7 @@ case "$action" in
     mkdir -p "$bundle_dir/resources"
     cp "$ROOT/databricks.yml" "$bundle_dir/"
     printf '%s\n' "${DATABRICKS_CLIENT_ID:-}" > "$planned_by_file"
+    : > "$existing_file"
     (cd "$bundle_dir" && databricks bundle validate)
     (cd "$bundle_dir" && databricks bundle plan -o json) > "$plan"
     status=0

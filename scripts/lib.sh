@@ -99,21 +99,74 @@ prevent_destroy_keys() {
   ' "$1" | LC_ALL=C sort -u
 }
 
-# Validates ALLOW_DELETES (comma-separated plan keys) and fills the ALLOWED array.
-validate_allow_deletes() {
-  ALLOWED=()
-  local list="${ALLOW_DELETES:-}" entry
+# Reads a comma-separated list of plan keys from the variable named $1 (input name $2) into the
+# array named $3.
+read_plan_keys() {
+  local -n out="$3"
+  out=()
+  local list="${!1:-}" entry
   local -a entries
   if [[ "$list" == *$'\n'* || "$list" == *$'\r'* ]]; then
-    die "allow_deletes must be on one line."
+    die "$2 must be on one line."
   fi
   [[ -n "${list//[[:space:]]/}" ]] || return 0
   IFS=',' read -r -a entries <<< "${list//[[:space:]]/}"
   for entry in "${entries[@]}"; do
     [[ "$entry" =~ $PLAN_KEY_PATTERN ]] \
-      || die "allow_deletes entry $(shown "$entry") is not a plan key. Copy the keys from the plan summary, e.g. postgres_branches.branch_feature_x."
-    ALLOWED+=("$entry")
+      || die "$2 entry $(shown "$entry") is not a plan key. Copy the keys from the plan summary, e.g. postgres_branches.branch_feature_x."
+    out+=("$entry")
   done
+}
+
+# Validates ALLOW_DELETES (deletes and recreates accepted) into ALLOWED and ADOPT (resources that
+# exist in the workspace but not in the bundle state, to take over as they are) into ADOPTED.
+validate_allow_deletes() {
+  read_plan_keys ALLOW_DELETES allow_deletes ALLOWED
+  read_plan_keys ADOPT adopt ADOPTED
+}
+
+# For each resource a plan creates that already exists in the workspace (an apply stopped after
+# creating it, before the CLI wrote its state): "key<TAB>name" lines. A child is looked up only
+# when its parent exists (in the state, or found here), so a new project costs one call.
+find_existing_creates() { # plan.json
+  local key name parent kind exists
+  declare -A found=()
+  while IFS=$'\t' read -r key name parent; do
+    [[ -n "$key" ]] || continue
+    if [[ "$parent" == created:* && -z "${found[${parent#created:}]:-}" ]]; then
+      continue
+    fi
+    kind="${key%%.*}"; kind="${kind#postgres_}"
+    [[ "$kind" == branches ]] && kind=branch || kind="${kind%s}"
+    exists=0
+    databricks postgres "get-${kind}" "$name" -o json > /dev/null 2>&1 && exists=1
+    if [[ $exists -eq 1 ]]; then
+      found[$key]=1
+      printf '%s\t%s\n' "$key" "$name"
+    fi
+  done < <(jq -r '
+    (.plan // {}) as $p
+    | def ref($k): $p["resources." + $k];
+      def name($k):
+        (ref($k)) as $e | ($e.new_state.value // {}) as $v
+        | if $e.remote_state.name then $e.remote_state.name
+          else ($k | split(".")[0]) as $t
+          | if $t == "postgres_projects" then "projects/" + $v.project_id
+            else (($v.parent // "") | if startswith("${resources.") then name(ltrimstr("${resources.") | rtrimstr(".id}")) else . end)
+              + {postgres_branches: "/branches/", postgres_endpoints: "/endpoints/",
+                 postgres_roles: "/roles/", postgres_databases: "/databases/"}[$t]
+              + ($v[{postgres_branches: "branch_id", postgres_endpoints: "endpoint_id",
+                     postgres_roles: "role_id", postgres_databases: "database_id"}[$t]] // "")
+            end
+          end;
+    # Parents before children: projects, branches, then the rest.
+    [$p | to_entries[] | (.key | ltrimstr("resources.")) as $k
+     | select(($k | split(".") | length) == 2 and .value.action == "create")
+     | {k: $k, o: ({postgres_projects: 0, postgres_branches: 1}[$k | split(".")[0]] // 2),
+        parent: ((.value.new_state.value.parent // "") as $par
+          | if ($par | startswith("${resources.")) and (ref($par | ltrimstr("${resources.") | rtrimstr(".id}")).action == "create")
+            then "created:" + ($par | ltrimstr("${resources.") | rtrimstr(".id}")) else "" end)}]
+    | sort_by(.o, .k)[] | [.k, name(.k), .parent] | @tsv' "$1")
 }
 
 joined_branches() {

@@ -13,8 +13,11 @@
 # The CLI adds the identity that plans as CAN_MANAGE to the project's permissions (it cannot be
 # turned off); a permissions update that is only that self-grant of PLANNED_BY is shown as such
 # and not counted: the apply job plans again as the deploy principal and applies that plan.
+# A create of a resource that already exists (EXISTING: "key<TAB>name" lines from
+# find_existing_creates; an apply stopped midway) fails unless ADOPT names it: the apply job then
+# binds it to the bundle as it is, and nothing is created or deleted for it.
 # Exit status 0: the plan may be applied; 1: refused (the summary says why and what to do).
-# Env: PROJECT_NAME; ALLOW_DELETES (deploy); PLANNED_BY (default DATABRICKS_CLIENT_ID);
+# Env: PROJECT_NAME; ALLOW_DELETES, ADOPT, EXISTING (deploy); PLANNED_BY (default DATABRICKS_CLIENT_ID);
 #      DELETE_GUARD=report prints findings without failing.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -85,7 +88,10 @@ list() { # title keys...
   printf -- '- `%s`\n' "$@"
   echo
 }
-mapfile -t created < <(keys_with create)
+existing=""
+[[ -n "${EXISTING:-}" && -s "${EXISTING:-}" ]] && existing="$(cat "$EXISTING")"
+mapfile -t created < <(keys_with create | { grep -vxF -f <(cut -f1 <<< "$existing" | sed '/^$/d') || true; })
+mapfile -t found < <(cut -f1 <<< "$existing" | sed '/^$/d')
 mapfile -t updated < <(keys_with update; keys_with update_id; keys_with resize)
 mapfile -t doomed_keys < <(cut -f1 <<< "$doomed" | sed '/^$/d' | LC_ALL=C sort -u)
 mapfile -t recreated < <(keys_with recreate)
@@ -116,6 +122,14 @@ if [[ "$mode" == deploy ]]; then
     if ! printf '%s\n' "${guarded[@]}" | grep -qxF -- "$key"; then
       problems+=("allow_deletes names \`${key}\`, which this plan does not delete or recreate: remove it.")
     fi
+  done
+  for key in "${found[@]}"; do
+    printf '%s\n' "${ADOPTED[@]}" | grep -qxF -- "$key" && continue
+    problems+=("\`${key}\` ($(grep -F "${key}"$'\t' <<< "$existing" | cut -f2)) exists in the workspace but not in the bundle state: an earlier apply stopped after creating it. To take it over as it is (nothing deleted), run again with adopt: \`$(IFS=','; echo "${found[*]}")\` (docs/operations.md, \"An apply that stopped midway\").")
+  done
+  for key in "${ADOPTED[@]}"; do
+    printf '%s\n' "${found[@]}" | grep -qxF -- "$key" \
+      || problems+=("adopt names \`${key}\`, which this plan does not create over an existing resource: remove it.")
   done
   if [[ ${#problems[@]} -gt 0 && ${#guarded[@]} -gt 0 ]]; then
     allow="$(IFS=','; echo "${guarded[*]}")"
@@ -156,6 +170,7 @@ echo
 echo "\`${counts}\`"
 echo
 list "Create" "${created[@]}"
+list "Adopt (exists in the workspace, not in the bundle state: bound as it is)" "${found[@]}"
 list "Update in place" "${updated[@]}"
 if [[ -n "$doomed" ]]; then
   echo "**Updates that lose data later**"

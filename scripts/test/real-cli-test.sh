@@ -50,7 +50,7 @@ host="$(sed -n 's/^DATABRICKS_HOST=//p' "$scratch/env")"
 passed=0
 failed=0
 ok() { passed=$((passed + 1)); echo "ok   - $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL - $1"; sed 's/^/       /' "$scratch/out.txt" | tail -n 15; }
+fail() { failed=$((failed + 1)); echo "FAIL - $1"; sed 's/^/       /' "$scratch/out.txt" | tail -n "${FAIL_LINES:-15}"; }
 check() { local name="$1"; shift; if "$@"; then ok "$name"; else fail "$name"; fi; }
 summary_has() { grep -qF -- "$1" "$scratch/summary"; }
 out_has() { grep -qF -- "$1" "$scratch/out.txt"; }
@@ -219,6 +219,36 @@ check "the summary points to the stale-lock runbook" summary_has "Stale deployme
 FORCE_LOCK=true apply_job; status=$?
 check "force_lock takes over a stale lock" test "$status" -eq 0
 check "the lock is released afterwards" st ".workspace | index(\"/Workspace/Users/$DEPLOY_SP/.bundle/lakeforge/lakeforge-main/state/deploy.lock\") | not"
+
+# --- an apply killed midway: what it created is outside the state; adopt takes it over ---
+export PROJECT_NAME=proj-k
+fixture_generate_job "$scratch/topology.yml"
+plan_job
+control POST "operation-delay?seconds=60" # branch creates stay pending: the job is killed meanwhile
+set -m
+apply_job & killed=$!
+set +m
+for _ in $(seq 1 300); do st '.projects | has("proj-k")' && break; sleep 0.1; done
+sleep 1
+kill -KILL -- "-$killed" 2> /dev/null; wait "$killed" 2> /dev/null
+control POST "operation-delay?seconds=0"
+check "the killed apply left the project behind, outside the state" \
+  bash -c "curl -sf '$host/emulator/state' | jq -e '.projects | has(\"proj-k\")' > /dev/null \
+    && ! curl -sf '$host/emulator/state' | jq -e '.workspace | index(\"/Workspace/Users/$DEPLOY_SP/.bundle/lakeforge/proj-k/state/resources.json\")' > /dev/null"
+plan_job; status=$?
+check "the next plan stops at what already exists" bash -c "test $status -ne 0 && grep -qF '\`postgres_projects.lakebase_project\` (projects/proj-k) exists in the workspace but not in the bundle state' '$scratch/summary'"
+adopt="$(grep -o 'adopt: `[^`]*`' "$scratch/summary" | head -n 1 | sed 's/adopt: `\(.*\)`/\1/')"
+export ADOPT="$adopt"
+plan_job; status=$?
+check "with adopt naming them the plan passes" test "$status" -eq 0
+FORCE_LOCK=true apply_job; status=$? # the killed job still holds the lock
+check "the apply binds them and completes the deploy" test "$status" -eq 0
+unset ADOPT
+check "every declared branch of proj-k exists once" \
+  st '.projects["proj-k"].branches | has("dev") and has("staging") and has("pre-prod")'
+plan_job; status=$?
+check "afterwards the plan has nothing to do" bash -c "test $status -eq 0 && grep -qF 'Plan: 0 to add, 0 to change, 0 to delete, 14 unchanged' '$scratch/summary'"
+export PROJECT_NAME=lakeforge-main
 
 # --- the preview workflow on the deployed staging branch ---
 mkdir -p "$scratch/migrations"

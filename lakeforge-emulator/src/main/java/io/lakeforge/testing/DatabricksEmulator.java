@@ -417,7 +417,8 @@ public final class DatabricksEmulator implements AutoCloseable {
   /**
    * The test harness's calls on loopback: {@code GET state}; {@code PUT workspace?path=P} (the
    * body becomes that workspace file, as its owner would write it); {@code POST deny-read?path=P}
-   * and {@code POST allow-read?path=P} (GETs of the Lakebase resource P answer 403).
+   * and {@code POST allow-read?path=P} (GETs of the Lakebase resource P answer 403);
+   * {@code POST operation-delay?seconds=N} (see {@link #operationDelay}).
    */
   private void control(HttpExchange x, String what, String method) throws IOException {
     String target = query(x).getOrDefault("path", "");
@@ -433,6 +434,10 @@ public final class DatabricksEmulator implements AutoCloseable {
       }
       case "POST allow-read" -> {
         deniedReads.remove(target);
+        send(x, 200, Map.of());
+      }
+      case "POST operation-delay" -> {
+        operationDelay(Duration.ofSeconds(Long.parseLong(query(x).getOrDefault("seconds", "0"))));
         send(x, 200, Map.of());
       }
       default -> unexpected(x);
