@@ -4,7 +4,6 @@ import com.databricks.sdk.WorkspaceClient;
 import com.databricks.sdk.core.ApiClient;
 import com.databricks.sdk.core.DatabricksConfig;
 import com.databricks.sdk.core.DatabricksError;
-import com.databricks.sdk.core.commons.CommonsHttpClient;
 import com.databricks.sdk.service.iam.CurrentUserAPI;
 import com.databricks.sdk.service.iam.MeRequest;
 import com.databricks.sdk.service.iam.User;
@@ -19,16 +18,16 @@ import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
-import org.apache.http.client.config.RequestConfig;
-import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
 
 /**
  * The Databricks API calls LakeForge makes, over LakeForge's own HTTP client: a private copy of
  * the application's SDK configuration (same host and authentication) whose connect, read and
- * pool-wait timeouts all equal {@code apiTimeout}, so a hanging API never holds the application's
- * HTTP connections and every call ends within {@code apiTimeout} per attempt. Retries are bounded
+ * pool-wait timeouts all equal {@code apiTimeout}, and which aborts every attempt when
+ * {@code apiTimeout} has passed since it began, however the answer trickles in ({@link
+ * ApiHttpClient}): a hanging API never holds the application's HTTP connections and every call
+ * ends within {@code apiTimeout} per attempt plus the backoff between attempts. Retries are bounded
  * (full-jitter exponential backoff) on 429, 5xx, timeouts and unreadable answers; the SDK's own
- * retries are off. {@link #close()} closes the HTTP connections, which also ends a blocked read.
+ * retries are off. {@link #close()} aborts the requests in flight and closes the HTTP connections.
  */
 final class DatabricksCalls implements AutoCloseable {
 
@@ -37,7 +36,7 @@ final class DatabricksCalls implements AutoCloseable {
 
   private final PostgresAPI postgres;
   private final CurrentUserAPI currentUser;
-  private final PoolingHttpClientConnectionManager connections;
+  private final ApiHttpClient http;
   private final Duration timeout;
   private final int attempts;
   private final Duration backoff;
@@ -49,18 +48,7 @@ final class DatabricksCalls implements AutoCloseable {
     this.attempts = settings.apiAttempts();
     this.backoff = settings.apiBackoff();
     this.clock = clock;
-    int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-    connections = new PoolingHttpClientConnectionManager();
-    connections.setMaxTotal(4);
-    connections.setDefaultMaxPerRoute(4);
-    CommonsHttpClient http = new CommonsHttpClient.Builder()
-        .withRequestConfig(RequestConfig.custom()
-            .setConnectTimeout(millis)
-            .setSocketTimeout(millis)
-            .setConnectionRequestTimeout(millis)
-            .build())
-        .withConnectionManager(connections)
-        .build();
+    http = new ApiHttpClient(timeout);
     DatabricksConfig shared = client.config();
     // A private copy without the shared header factory: it authenticates again through our own
     // HTTP client, so neither OAuth nor API calls touch the application's connections. The SDK's
@@ -125,7 +113,9 @@ final class DatabricksCalls implements AutoCloseable {
       apiCalls.increment();
       String failure;
       try {
-        return request.get();
+        return ApiHttpClient.attempt(System.nanoTime() + timeout.toNanos(), request);
+      } catch (LakebaseClosedException e) {
+        throw new LakebaseClosedException("Closed while requesting " + what + ".");
       } catch (LakebaseException e) {
         throw e;
       } catch (RuntimeException e) {
@@ -199,11 +189,11 @@ final class DatabricksCalls implements AutoCloseable {
     return "unreadable answer or transport failure (" + t.getClass().getSimpleName() + ")";
   }
 
-  /** Closes LakeForge's HTTP connections; a call blocked in a read fails at once. */
+  /** Aborts the requests in flight and closes LakeForge's HTTP connections. */
   @Override
   public void close() {
     closed = true;
-    connections.shutdown();
+    http.close();
   }
 
   private static final class Unreadable extends RuntimeException {
