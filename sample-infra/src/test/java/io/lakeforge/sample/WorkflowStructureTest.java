@@ -457,10 +457,13 @@ class WorkflowStructureTest {
   }
 
   @Test
-  void allowDeletesReachesThePlanAndTheApply() throws IOException {
-    assertEquals("", ((Map<String, Object>) inputs("deploy.yml").get("allow_deletes")).get("default"));
+  void allowDeletesAndAdoptReachThePlanAndTheApply() throws IOException {
+    for (String input : List.of("allow_deletes", "adopt")) {
+      assertEquals("", ((Map<String, Object>) inputs("deploy.yml").get(input)).get("default"), input);
+    }
     for (String spec : List.of("deploy.yml:plan", "deploy.yml:apply")) {
       assertEquals("${{ inputs.allow_deletes }}", env(job(spec)).get("ALLOW_DELETES"), spec);
+      assertEquals("${{ inputs.adopt }}", env(job(spec)).get("ADOPT"), spec);
     }
   }
 
