@@ -301,6 +301,19 @@ review destroy '{"plan_version": 2, "plan": {"resources.postgres_projects.p": {"
   "resources.postgres_branches.b": {"action": "delete"}}}'; status=$?
 check "a destroy of a branch without remote_state (403) is refused" bash -c "test $status -ne 0 && grep -qF '\`postgres_branches.b\`: the plan could not read the branch' '$scratch/out.txt'"
 
+# An apply that stopped midway left a resource outside the state: the plan stops, adopt takes it.
+adopt_plan='{"plan_version": 2, "cli_version": "1.12.1", "plan": {
+  "resources.postgres_projects.lakebase_project": {"action": "create", "new_state": {"value": {"project_id": "proj-a"}}}}}'
+printf 'postgres_projects.lakebase_project\tprojects/proj-a\n' > "$scratch/existing.tsv"
+review deploy "$adopt_plan" EXISTING="$scratch/existing.tsv"; status=$?
+check "a create over an existing resource is refused without adopt" \
+  bash -c "test $status -ne 0 && grep -qF 'adopt: \`postgres_projects.lakebase_project\`' '$scratch/out.txt'"
+review deploy "$adopt_plan" EXISTING="$scratch/existing.tsv" ADOPT=postgres_projects.lakebase_project; status=$?
+check "adopt naming it lets the plan pass, listed as adopted" bash -c "test $status -eq 0 && grep -qF '**Adopt' '$scratch/out.txt'"
+review deploy "$adopt_plan" ADOPT=postgres_projects.lakebase_project; status=$?
+check "adopt naming what the plan does not create over an existing resource is refused" \
+  bash -c "test $status -ne 0 && grep -qF 'adopt names \`postgres_projects.lakebase_project\`' '$scratch/out.txt'"
+
 # --- identity step ---
 generate_job
 STUB_AUTH_FAIL=1 plan_job; status=$?
@@ -401,6 +414,9 @@ for value in "postgres_branches" "x;touch $canary" "\$(touch $canary)"; do
   check "rejects allow_deletes=$(printf '%q' "$value") before any bundle call" \
     bash -c "test $status -ne 0 && ! grep -q '^bundle' '$STUB_LOG' && grep -q 'is not a plan key' '$scratch/out.txt'"
 done
+ADOPT="x;touch $canary" plan_job; status=$?
+check "rejects an adopt that is not a plan key before any bundle call" \
+  bash -c "test $status -ne 0 && ! grep -q '^bundle' '$STUB_LOG' && grep -q 'adopt entry' '$scratch/out.txt'"
 check "nothing from the inputs was executed" test ! -e "$canary"
 
 # --- the CLI installer: the checksum table in the script is the only source of truth ---
