@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -69,7 +70,7 @@ final class CredentialCache {
   private boolean closed;
 
   private CredentialCache(@Nullable Key key, String name, String endpoint, DatabricksCalls calls,
-      CredentialMode mode, Duration margin, Clock clock, int perConnectionThreads) {
+      CredentialMode mode, Duration margin, Clock clock, int perConnectionThreads, int queue) {
     this.key = key;
     this.name = name;
     this.endpoint = endpoint;
@@ -78,8 +79,10 @@ final class CredentialCache {
     this.margin = margin;
     this.clock = clock;
     int threads = mode == CredentialMode.CACHED ? 1 : perConnectionThreads;
+    // Cached mode queues at most one refresh (single flight); per-connection mode one mint per
+    // caller that may wait.
     this.executor = new ThreadPoolExecutor(threads, threads, 2, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), r -> {
+        new LinkedBlockingQueue<>(queue), r -> {
           Thread t = new Thread(r, "lakeforge-credentials-" + THREADS.incrementAndGet());
           t.setDaemon(true);
           return t;
@@ -96,7 +99,8 @@ final class CredentialCache {
     if (config.credentialMode() == CredentialMode.PER_CONNECTION) {
       CredentialCache own = new CredentialCache(null, name, key.endpoint(), calls.get(),
           CredentialMode.PER_CONNECTION, config.refreshMargin(), Clock.systemUTC(),
-          Math.min(MAX_PER_CONNECTION_THREADS, config.maxSize()));
+          Math.min(MAX_PER_CONNECTION_THREADS, config.maxSize()),
+          Math.max(1, config.maxWaiting() + config.maxSize()));
       own.users = 1;
       return own;
     }
@@ -104,7 +108,7 @@ final class CredentialCache {
       CredentialCache cache = SHARED.get(key);
       if (cache == null) {
         cache = new CredentialCache(key, name, key.endpoint(), calls.get(), CredentialMode.CACHED,
-            config.refreshMargin(), Clock.systemUTC(), 1);
+            config.refreshMargin(), Clock.systemUTC(), 1, 4);
         SHARED.put(key, cache);
       }
       cache.users++;
@@ -121,7 +125,7 @@ final class CredentialCache {
    */
   Minted credential(long deadline) {
     if (mode == CredentialMode.PER_CONNECTION) {
-      return await(submit(new CompletableFuture<>(), 0), deadline);
+      return mintForThisCaller(deadline);
     }
     Minted c = current;
     Instant now = clock.instant();
@@ -133,6 +137,34 @@ final class CredentialCache {
       return c;
     }
     return await(flightOrRecentFailure(), deadline);
+  }
+
+  /**
+   * Per-connection mode: a mint of the caller's own, which goes when the caller goes. A caller
+   * that gives up (deadline, interrupt) removes its mint from the queue, and a mint already
+   * running makes no further attempt, so no request fires for a caller that left. The queue is
+   * bounded ({@code maxWaiting + maxSize}); one more caller fails at once.
+   */
+  private Minted mintForThisCaller(long deadline) {
+    CompletableFuture<Minted> f = new CompletableFuture<>();
+    Runnable task = () -> refresh(f, 0);
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      if (closed || executor.isShutdown()) {
+        throw closedException();
+      }
+      throw new LakebaseCredentialException(name + ": " + executor.getQueue().size()
+          + " credential requests are already queued (maxWaiting + maxSize). Raise maxWaiting,"
+          + " use credentialMode CACHED, or shed load.", null);
+    }
+    try {
+      return await(f, deadline);
+    } finally {
+      if (f.cancel(false)) {
+        executor.remove(task);
+      }
+    }
   }
 
   /**
@@ -217,6 +249,9 @@ final class CredentialCache {
   }
 
   private void refresh(CompletableFuture<Minted> f, long delayNanos) {
+    if (f.isDone()) { // its caller gave up (per-connection mode) or the cache closed
+      return;
+    }
     try {
       if (delayNanos > 0) {
         TimeUnit.NANOSECONDS.sleep(delayNanos);
@@ -224,7 +259,7 @@ final class CredentialCache {
       long start = System.nanoTime();
       Minted m;
       try {
-        m = calls.mint(endpoint, apiCalls);
+        m = calls.mint(endpoint, apiCalls, f::isDone);
       } finally {
         refreshNanos.add(System.nanoTime() - start);
       }
@@ -325,6 +360,11 @@ final class CredentialCache {
 
   private LakebaseClosedException closedException() {
     return new LakebaseClosedException(name + ": closed; no credential will be requested.");
+  }
+
+  /** Requests queued or running on the cache's executor, for tests. */
+  int pendingRequests() {
+    return executor.getQueue().size() + executor.getActiveCount();
   }
 
   long refreshes() {

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -66,9 +67,12 @@ final class DatabricksCalls implements AutoCloseable {
     this.currentUser = new CurrentUserAPI(api);
   }
 
-  /** Mints a credential for an endpoint path, counting every HTTP attempt in {@code apiCalls}. */
-  Minted mint(String endpoint, LongAdder apiCalls) {
-    return call("a Lakebase credential for " + endpoint, apiCalls, () -> {
+  /**
+   * Mints a credential for an endpoint path, counting every HTTP attempt in {@code apiCalls}; no
+   * further attempt starts once {@code abandoned} is true (its caller gave up).
+   */
+  Minted mint(String endpoint, LongAdder apiCalls, BooleanSupplier abandoned) {
+    return call("a Lakebase credential for " + endpoint, apiCalls, abandoned, () -> {
       Instant now = clock.instant();
       DatabaseCredential c = postgres.generateDatabaseCredential(
           new GenerateDatabaseCredentialRequest().setEndpoint(endpoint));
@@ -83,7 +87,7 @@ final class DatabricksCalls implements AutoCloseable {
 
   /** The host of an endpoint ({@code status.hosts.host}). */
   String host(String endpoint) {
-    return call("the host of " + endpoint, new LongAdder(), () -> {
+    return call("the host of " + endpoint, new LongAdder(), () -> false, () -> {
       Endpoint e = postgres.getEndpoint(new GetEndpointRequest().setName(endpoint));
       String host = e == null || e.getStatus() == null || e.getStatus().getHosts() == null
           ? null
@@ -98,7 +102,7 @@ final class DatabricksCalls implements AutoCloseable {
 
   /** The current Databricks identity's user name (a service principal's application id). */
   String currentUser() {
-    return call("the current Databricks identity", new LongAdder(), () -> {
+    return call("the current Databricks identity", new LongAdder(), () -> false, () -> {
       User me = currentUser.me(new MeRequest());
       if (me == null || me.getUserName() == null) {
         throw new Unreadable("the answer had no userName");
@@ -107,9 +111,13 @@ final class DatabricksCalls implements AutoCloseable {
     });
   }
 
-  private <T> T call(String what, LongAdder apiCalls, Supplier<T> request) {
+  private <T> T call(String what, LongAdder apiCalls, BooleanSupplier abandoned,
+      Supplier<T> request) {
     for (int attempt = 1; ; attempt++) {
       checkOpen(what);
+      if (abandoned.getAsBoolean()) {
+        throw new LakebaseException("No longer requesting " + what + ": its caller gave up.");
+      }
       apiCalls.increment();
       String failure;
       try {

@@ -292,6 +292,10 @@ public final class LakebasePool implements DataSource, AutoCloseable {
     return closed;
   }
 
+  CredentialCache credentialCache() {
+    return credentials;
+  }
+
   /** Current pool and credential figures. */
   public LakebasePoolStats stats() {
     AgroalDataSourceMetrics m = agroal.getMetrics();

@@ -167,6 +167,35 @@ class LivenessTest {
   }
 
   @Test
+  void perConnectionMintsWhoseCallersGaveUpAreCancelledNotLeftQueued() throws Exception {
+    emulator.hang(true);
+    LakebasePool pool = closeLater(LakebasePool.create(env.config()
+        .set(LakebaseSettings.CREDENTIAL_MODE, CredentialMode.PER_CONNECTION).maxSize(2)
+        .acquisitionTimeout(Duration.ofMillis(300)).apiTimeout(Duration.ofSeconds(2))
+        .apiAttempts(1).build(), env.client()));
+    List<Future<?>> callers = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      callers.add(threads.submit(() -> {
+        for (int j = 0; j < 6; j++) {
+          assertThrows(SQLException.class, pool::getConnection);
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : callers) {
+      f.get(60, TimeUnit.SECONDS);
+    }
+    // Every caller has given up: what reached the API so far was at most one mint per thread
+    // at a time; nothing may be left waiting to fire once the API answers again.
+    int whileHung = emulator.credentialCalls();
+    emulator.hang(false);
+    CredentialCache cache = pool.credentialCache();
+    PoolCredentialTest.awaitTrue(() -> cache.pendingRequests() == 0, "the cache is idle");
+    assertEquals(whileHung, emulator.credentialCalls(), "mints fired after recovery for callers"
+        + " that had given up (48 calls failed, " + whileHung + " reached the API while it hung)");
+  }
+
+  @Test
   void anErrorInsideARefreshFailsEveryWaiterPromptly() throws Exception {
     WorkspaceClient client = new WorkspaceClient(new DatabricksConfig().setHost(emulator.url())
         .setCredentialsProvider(new FailingWithError()));
