@@ -188,9 +188,10 @@ final class CredentialCache {
 
   /**
    * Waits up to {@code timeout} for the first credential, so that a new pool's first burst of
-   * connections finds it ready; a failure is left for the callers to meet.
+   * connections finds it ready; a failure is left for the callers to meet. Ends early when
+   * {@code abort} completes (the pool closed).
    */
-  void awaitFirst(Duration timeout) {
+  void awaitFirst(Duration timeout, CompletableFuture<?> abort) {
     CompletableFuture<Minted> f;
     synchronized (this) {
       f = inFlight;
@@ -199,7 +200,7 @@ final class CredentialCache {
       return;
     }
     try {
-      f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      CompletableFuture.anyOf(f, abort).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {

@@ -50,8 +50,11 @@ public final class Lakebase implements AutoCloseable {
   private final DatabricksCalls lookups;
   /** By endpoint path and database, as shown by {@link #stats()}. */
   private final Map<String, CompletableFuture<LakebasePool>> pools = new ConcurrentHashMap<>();
+  /** Guards the user lookup only: close() and checkOpen() never wait for a network call. */
+  private final Object userLock = new Object();
   private @Nullable String user;
-  private boolean closed;
+  /** Written under {@code this}; read without a lock, so no caller waits for another's work. */
+  private volatile boolean closed;
 
   private Lakebase(LakebaseConfig config, WorkspaceClient client) {
     this.config = config;
@@ -179,14 +182,20 @@ public final class Lakebase implements AutoCloseable {
       LakebaseConfig endpointConfig = config.toBuilder().endpoint(endpoint).database(database)
           .set(LakebaseSettings.READ_ONLY, kind == EndpointKind.READ_ONLY).build();
       Target target = Target.resolve(endpointConfig, client, lookups, endpoint, this::user);
-      pool = LakebasePool.open(endpointConfig, client, target);
+      pool = LakebasePool.start(endpointConfig, client, target);
       synchronized (this) {
-        if (!closed) {
-          slot.complete(pool);
-          return pool;
+        if (closed) {
+          throw closedException();
         }
+        // Published before the first credential arrives: a close() from now on closes this
+        // pool, which ends the wait below at once instead of after the acquisition timeout.
+        slot.complete(pool);
       }
-      throw closedException();
+      pool.awaitFirstCredential();
+      if (isClosed()) {
+        throw closedException();
+      }
+      return pool;
     } catch (RuntimeException | Error e) {
       if (pool != null) {
         pool.close();
@@ -203,14 +212,20 @@ public final class Lakebase implements AutoCloseable {
     }
   }
 
-  private synchronized String user() {
-    if (user == null) {
-      user = lookups.currentUser();
+  /**
+   * The current identity, looked up once. The lookup holds only its own lock: close() aborts it
+   * (it then fails as closed) without waiting for it.
+   */
+  private String user() {
+    synchronized (userLock) {
+      if (user == null) {
+        user = lookups.currentUser();
+      }
+      return user;
     }
-    return user;
   }
 
-  private synchronized boolean isClosed() {
+  private boolean isClosed() {
     return closed;
   }
 

@@ -83,6 +83,9 @@ public final class LakebasePool implements DataSource, AutoCloseable {
    */
   private final Set<Connection> opened = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
+  /** Completed by close(): ends a wait for the first credential at once. */
+  private final java.util.concurrent.CompletableFuture<Void> closing =
+      new java.util.concurrent.CompletableFuture<>();
 
   private LakebasePool(LakebaseConfig config, Target target, CredentialCache credentials) {
     this.name = target.name();
@@ -131,18 +134,32 @@ public final class LakebasePool implements DataSource, AutoCloseable {
 
   /** A pool for a resolved target; shares the credential cache of its endpoint and identity. */
   static LakebasePool open(LakebaseConfig config, WorkspaceClient client, Target target) {
+    LakebasePool pool = start(config, client, target);
+    pool.awaitFirstCredential();
+    return pool;
+  }
+
+  /**
+   * A started pool whose first credential is being fetched: {@link #awaitFirstCredential()}
+   * waits for it. Lets an owner publish the pool first, so that its close() can end the wait.
+   */
+  static LakebasePool start(LakebaseConfig config, WorkspaceClient client, Target target) {
     CredentialCache cache = CredentialCache.open(target.key(), target.name(), config,
         () -> new DatabricksCalls(client, config, Clock.systemUTC()));
     try {
       LakebasePool pool = new LakebasePool(config, target, cache);
       // An eager first credential: a new pool's first burst of connections finds it ready.
       cache.prefetch();
-      cache.awaitFirst(config.acquisitionTimeout());
       return pool;
     } catch (RuntimeException | Error e) {
       cache.release();
       throw e;
     }
+  }
+
+  /** Waits up to the acquisition timeout for the first credential, or until close(). */
+  void awaitFirstCredential() {
+    credentials.awaitFirst(config.acquisitionTimeout(), closing);
   }
 
   /**
@@ -341,6 +358,7 @@ public final class LakebasePool implements DataSource, AutoCloseable {
       }
       closed = true;
     }
+    closing.complete(null);
     try {
       awaitReturns(config.get(LakebaseSettings.CLOSE_GRACE).toNanos());
       if (!poolMetrics || agroal.getMetrics().activeCount() > 0) {

@@ -316,6 +316,27 @@ class LivenessTest {
   }
 
   @Test
+  void closeWhileAPoolAwaitsItsFirstCredentialEndsThePoolsThreadsAtOnce() throws Exception {
+    Set<String> before = lakeforgeThreads();
+    emulator.hang(true);
+    BranchRef dev = new BranchRef("lakeforge-main", "dev", "primary", "readonly");
+    // Host and user configured: the pool starts at once and waits up to 20 s for a credential.
+    Lakebase lakebase = Lakebase.create(env.config().endpoint(null)
+        .acquisitionTimeout(Duration.ofSeconds(20)).build(), env.client());
+    Future<Integer> firstUse = threads.submit(
+        () -> lakebase.readWrite(dev).fetchValue(DSL.inline(1)));
+    PoolCredentialTest.awaitTrue(() -> emulator.credentialCalls() > 0, "the first mint hangs");
+    long start = System.nanoTime();
+    lakebase.close();
+    Exception e = assertThrows(Exception.class,
+        () -> firstUse.get(SLACK_MS, TimeUnit.MILLISECONDS), "the first use ended with close()");
+    assertInstanceOf(LakebaseClosedException.class, e.getCause(), String.valueOf(e.getCause()));
+    assertTrue(millisSince(start) < 2 * SLACK_MS, "ended " + millisSince(start) + " ms after close");
+    emulator.hang(false);
+    assertEquals(Set.of(), threadsLeftSince(before), "no pool or credential thread left");
+  }
+
+  @Test
   void aComputeStartingUpOnTheFirstLoginIsRetriedWithinTheBudget() throws Exception {
     TcpProxy proxy = closeLater(new TcpProxy(env.port()));
     proxy.answerStartingUp(2);

@@ -100,4 +100,51 @@ class TricklingApiTest {
     assertTrue(took < 1_000 + SLACK_MS, "create() took " + took + " ms for one attempt of 1 s");
     assertTrue(e.getMessage().contains("no answer within 1000 ms"), e.getMessage());
   }
+
+  @Test
+  void closeDuringATrickledIdentityLookupReturnsAtOnceAndFailsTheCallerAsClosed()
+      throws Exception {
+    java.util.List<java.util.logging.LogRecord> severe = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler handler = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        if (r.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()) {
+          severe.add(r);
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    root.addHandler(handler);
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool();
+    try {
+      proxy.trickle("/api/2.0/preview/scim/v2/Me", PER_BYTE);
+      // A minute per attempt: only close() can end the lookup within the bounds below.
+      Lakebase lakebase = Lakebase.create(env.config().user(null).endpoint(null)
+          .apiTimeout(Duration.ofSeconds(60)).apiAttempts(1).build(), throughProxy());
+      io.lakeforge.annotations.BranchRef dev =
+          new io.lakeforge.annotations.BranchRef("lakeforge-main", "dev", "primary", "readonly");
+      java.util.concurrent.Future<Integer> firstUse = threads.submit(
+          () -> lakebase.readWrite(dev).fetchValue(org.jooq.impl.DSL.inline(1)));
+      assertTrue(proxy.awaitTrickling(Duration.ofSeconds(20)), "the Me lookup is under way");
+      long start = System.nanoTime();
+      lakebase.close();
+      long took = millisSince(start);
+      assertTrue(took < SLACK_MS, "close() took " + took + " ms during the Me lookup");
+      java.util.concurrent.ExecutionException e = assertThrows(
+          java.util.concurrent.ExecutionException.class,
+          () -> firstUse.get(SLACK_MS, TimeUnit.MILLISECONDS), "the lookup was aborted");
+      assertTrue(e.getCause() instanceof LakebaseClosedException, String.valueOf(e.getCause()));
+      assertEquals(java.util.List.of(), severe.stream().map(r -> r.getLoggerName() + ": "
+          + r.getMessage()).toList(), "closing is not logged as a failure");
+    } finally {
+      root.removeHandler(handler);
+      threads.shutdownNow();
+    }
+  }
 }
