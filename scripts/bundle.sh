@@ -59,7 +59,7 @@ check_manifest() {
 # given as arguments: each plan carries the CAN_MANAGE the CLI adds for whoever made it.
 actions_of() {
   local file="$1"; shift
-  jq -r --args '
+  jq -r '
     def grants: (if (.action // "skip") == "skip" or .new_state == null
                  then .remote_state.__embed__ else .new_state.value.__embed__ end) // [];
     $ARGS.positional as $own
@@ -68,7 +68,7 @@ actions_of() {
         "\(.key) grants \([.value | grants[]
           | select(((.service_principal_name // .user_name // "") as $p | $own | index([$p])) | not)
           | tojson] | sort | join(" "))"
-      else "\(.key) \(.value.action // "skip")" end' "$file" "$@" | LC_ALL=C sort
+      else "\(.key) \(.value.action // "skip")" end' "$file" --args "$@" | LC_ALL=C sort
 }
 
 # Refuses a plan that would give the plan principal CAN_MANAGE: it must only read.

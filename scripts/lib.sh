@@ -102,8 +102,8 @@ prevent_destroy_keys() {
 # Reads a comma-separated list of plan keys from the variable named $1 (input name $2) into the
 # array named $3.
 read_plan_keys() {
-  local -n out="$3"
-  out=()
+  local -n keys_out="$3"
+  keys_out=()
   local list="${!1:-}" entry
   local -a entries
   if [[ "$list" == *$'\n'* || "$list" == *$'\r'* ]]; then
@@ -114,7 +114,7 @@ read_plan_keys() {
   for entry in "${entries[@]}"; do
     [[ "$entry" =~ $PLAN_KEY_PATTERN ]] \
       || die "$2 entry $(shown "$entry") is not a plan key. Copy the keys from the plan summary, e.g. postgres_branches.branch_feature_x."
-    out+=("$entry")
+    keys_out+=("$entry")
   done
 }
 

@@ -4,8 +4,8 @@
 #   plan-review.sh deploy PLAN_JSON   fails unless ALLOW_DELETES names (plan keys) each change that
 #                                     loses data: a delete or recreate of a project, branch, role
 #                                     (what it owns goes with it) or database, and an update that
-#                                     makes a branch expire (ttl or expire_time set, no_expiry
-#                                     dropped, a shorter ttl) or drops its protection
+#                                     makes a branch expire (ttl or expire_time set or changed,
+#                                     no_expiry dropped) or drops its protection
 #   plan-review.sh destroy PLAN_JSON  fails when the plan deletes nothing (no deployment under
 #                                     this project_name), would delete a protected branch or one
 #                                     whose protection could not be read, or a resource that the
