@@ -13,7 +13,6 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
 import org.jooq.impl.DSL;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Offline: from "create" to the first successful query on the new branch, and the share of it spent
@@ -64,12 +63,7 @@ final class BranchCreate {
         try (Connection c = env.superuser().getConnection(); Statement s = c.createStatement()) {
           s.execute("create database bench_copy_" + i + " template " + TestLakebase.DATABASE);
         }
-        PGSimpleDataSource copy = new PGSimpleDataSource();
-        copy.setServerNames(new String[] {"127.0.0.1"});
-        copy.setPortNumbers(new int[] {env.port()});
-        copy.setDatabaseName("bench_copy_" + i);
-        copy.setUser("postgres");
-        try (Connection c = copy.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = env.superuser("bench_copy_" + i).getConnection(); Statement s = c.createStatement()) {
           s.execute("select 1");
         }
         long b1 = System.nanoTime();

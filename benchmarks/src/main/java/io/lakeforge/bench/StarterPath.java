@@ -7,7 +7,6 @@ import io.lakeforge.spring.LakeforgeAutoConfiguration;
 import io.lakeforge.testing.TestLakebase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
@@ -87,8 +86,8 @@ final class StarterPath {
   }
 
   private static void prepareTable() throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + BenchEnv.port()
-        + "/" + TestLakebase.DATABASE, "postgres", ""); Statement s = c.createStatement()) {
+    try (Connection c = TestLakebase.get().superuser(TestLakebase.DATABASE).getConnection();
+        Statement s = c.createStatement()) {
       s.execute("create table if not exists notes (id bigserial primary key, body text not null)");
       s.execute("grant all on notes to \"" + TestLakebase.ROLE + "\"");
       s.execute("insert into notes(body) select 'note ' || g from generate_series(1, 10) g");

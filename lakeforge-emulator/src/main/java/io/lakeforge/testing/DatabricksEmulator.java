@@ -66,8 +66,6 @@ public final class DatabricksEmulator implements AutoCloseable {
       "/api/2\\.0/postgres/(projects/[^/]+/branches/[^/]+/endpoints/[^/?]+)");
   private static final Pattern BRANCHES = Pattern.compile(
       "/api/2\\.0/postgres/projects/([^/]+)/branches");
-  /** Next loopback address for a branch server, shared by every emulator of this JVM. */
-  private static final AtomicInteger NEXT_ADDRESS = new AtomicInteger(2);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -1011,9 +1009,9 @@ public final class DatabricksEmulator implements AutoCloseable {
     java.util.concurrent.Future<?> work = copier.submit(() -> {
       BranchServer copy = null;
       for (int attempt = 0; copy == null; attempt++) {
-        String host = "127.0.0." + NEXT_ADDRESS.getAndIncrement();
         try {
-          copy = BranchServer.copyOf(from, host, branchRoot);
+          // Its own loopback address, from the JVM's free list (BranchServer.ADDRESSES).
+          copy = BranchServer.copyOf(from, branchRoot);
         } catch (IOException e) {
           if (attempt >= 3) {
             throw e;

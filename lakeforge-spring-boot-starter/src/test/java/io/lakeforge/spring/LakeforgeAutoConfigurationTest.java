@@ -49,8 +49,7 @@ class LakeforgeAutoConfigurationTest {
   @org.junit.jupiter.api.BeforeAll
   static void grantSchema() throws Exception {
     TestLakebase env = TestLakebase.get();
-    try (Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:"
-        + env.port() + "/" + TestLakebase.DATABASE, "postgres", "");
+    try (Connection c = env.superuser(TestLakebase.DATABASE).getConnection();
         var s = c.createStatement()) {
       s.execute("grant all on schema public to \"" + TestLakebase.ROLE + "\"");
     }

@@ -8,9 +8,10 @@ import javax.sql.DataSource;
 
 /**
  * The offline Lakebase of {@link LakebaseTestBranch}: one embedded PostgreSQL 17 server (the
- * source branches' data) and one {@link DatabricksEmulator} per JVM. Every role but the {@code
- * postgres} superuser logs in with a SCRAM password, which the emulator sets when it mints a
- * credential, so only the real credential flow logs in.
+ * source branches' data) and one {@link DatabricksEmulator} per JVM. Every role logs in with a
+ * SCRAM password: the {@code postgres} superuser with a random one only this JVM knows, the others
+ * with the one the emulator sets when it mints a credential, so only the real credential flow logs
+ * in.
  */
 public final class OfflineLakebase {
 
@@ -54,12 +55,12 @@ public final class OfflineLakebase {
     return local.port();
   }
 
-  /** The trusted superuser of the source server, for a harness only. */
+  /** The superuser of the source server (with its password), for a harness only. */
   public DataSource superuser() {
     return local.superuser("postgres");
   }
 
-  /** The trusted superuser in the source server's {@link #DATABASE}, for a harness only. */
+  /** The superuser in the source server's {@link #DATABASE}, for a harness only. */
   public DataSource sourceDatabase() {
     return local.superuser(DATABASE);
   }

@@ -12,7 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -38,8 +37,8 @@ class SampleApplicationTest {
   static void start() throws Exception {
     EMULATOR.reset();
     // Lakebase's owner role may create tables in public; PostgreSQL 15+ needs the grant.
-    try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + ENV.port()
-        + "/" + TestLakebase.DATABASE, "postgres", ""); Statement s = c.createStatement()) {
+    try (Connection c = ENV.superuser(TestLakebase.DATABASE).getConnection();
+        Statement s = c.createStatement()) {
       s.execute("grant all on schema public to \"" + TestLakebase.ROLE + "\"");
     }
     // Short-lived credentials so that the test sees refreshes, then sees them fail.
