@@ -21,6 +21,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the branch is a real one in the workspace the SDK's default chain reaches, in {@link #project()}
  * (or {@code LAKEFORGE_TEST_PROJECT}).
  *
+ * <p>{@code mvn test} (Surefire) runs {@code *Test} classes only: run an {@code *IT} class such as
+ * the one below with the Failsafe plugin ({@code mvn verify}), or name it {@code *Test}.
+ *
  * <pre>{@code
  * @LakebaseTestBranch(from = "staging")
  * class OrdersIT {
@@ -36,7 +39,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LakebaseBranchExtension.class)
 public @interface LakebaseTestBranch {
 
-  /** The source branch id (declared in the topology); default {@code production}. */
+  /**
+   * The source branch id; default {@code production}. When the project's generated topology
+   * ({@code META-INF/lakeforge/<project>/lakebase.yml}) is on the test class path, a branch it does
+   * not declare is refused before anything is created.
+   */
   String from() default "production";
 
   /** The project id; empty for {@code LAKEFORGE_TEST_PROJECT}, or {@code lakeforge-test} offline. */
