@@ -110,6 +110,7 @@ public final class LakebaseBranchExtension implements BeforeAllCallback, BeforeE
       case "offline" -> {
         OfflineLakebase offline = OfflineLakebase.get();
         project = project.isEmpty() ? "lakeforge-test" : project;
+        requireDeclared(context, project, settings.from());
         if (!offline.emulator().hasBranch("projects/" + project + "/branches/" + settings.from())) {
           offline.emulator().existingBranch(project, settings.from(), false);
         }
@@ -131,6 +132,7 @@ public final class LakebaseBranchExtension implements BeforeAllCallback, BeforeE
           throw new ExtensionConfigurationException("Workspace mode needs a project: set "
               + PROJECT_VARIABLE + " or @LakebaseTestBranch(project = ...).");
         }
+        requireDeclared(context, project, settings.from());
         client = new WorkspaceClient();
         Map<String, String> env = new HashMap<>(System.getenv());
         // The branch's endpoint decides the host; a fixed PGHOST or endpoint would bypass it.
@@ -148,6 +150,17 @@ public final class LakebaseBranchExtension implements BeforeAllCallback, BeforeE
     BranchInfo info = branches.create(source, id, ttl, Duration.ofMinutes(5));
     TestBranch branch = new TestBranch(branches, info, Lakebase.create(config, client));
     context.getStore(NAMESPACE).put(KEY, branch);
+  }
+
+  /**
+   * Where the kit has the project's topology (its generated bundle resource on the test class
+   * path), only a declared branch is a source: offline would otherwise make up any branch it is
+   * asked for, and a workspace fails later with a less clear message.
+   */
+  private static void requireDeclared(ExtensionContext context, String project, String from) {
+    ClassLoader loader = context.getRequiredTestClass().getClassLoader();
+    DeclaredBranches.of(project, loader == null ? ClassLoader.getSystemClassLoader() : loader)
+        .ifPresent(d -> d.requireDeclared(project, from));
   }
 
   /** The branch of one class or method: closing it closes the pool and deletes the branch. */
