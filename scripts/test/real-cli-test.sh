@@ -174,6 +174,16 @@ check "the second apply changed no Lakebase resource and no permission" \
   test "$(state | jq '[.writes[] | select(contains("/postgres/") or contains("/permissions/"))] | length')" -eq "$writes_before"
 check "the plan principal still holds only CAN_USE" test "$(grants)" = "$expected_grants"
 
+# --- the workspace changed between approval and apply: the live plan differs ---
+generate_job
+plan_job
+job "$DEPLOY_SP" "" "" "databricks postgres delete-endpoint projects/lakeforge-main/branches/dev/endpoints/readonly"
+apply_job; status=$?
+check "apply refuses when the workspace changed after the approval" bash -c "test $status -ne 0 && grep -qF 'the live plan differs from the approved plan' '$scratch/summary'"
+check "the refusal shows what changed" summary_has '> resources.postgres_endpoints.endpoint_dev_readonly create'
+plan_job && apply_job; status=$?
+check "a new plan and apply restore it" bash -c "test $status -eq 0 && curl -sf '$host/emulator/state' | jq -e '$(project).branches.dev.endpoints | has(\"readonly\")' > /dev/null"
+
 # --- a branch added ---
 export CUSTOM_BRANCHES=feature-x
 fixture_generate_job "$scratch/topology.yml"
