@@ -144,7 +144,7 @@ public final class DatabricksEmulator implements AutoCloseable {
     this.role = role;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
     server.setExecutor(handlers);
-    principals.put(clientId, "lakeforge-test-sp");
+    principals.put(clientId, role);
     routes = routes();
     server.createContext("/", this::handle);
     server.start();
@@ -452,7 +452,8 @@ public final class DatabricksEmulator implements AutoCloseable {
 
   private void me(HttpExchange x, String caller) throws IOException {
     meCalls.incrementAndGet();
-    send(x, 200, Map.of("userName", caller, "displayName", principals.getOrDefault(caller, caller),
+    send(x, 200, Map.of("userName", caller, "displayName", principals.getOrDefault(
+        caller.equals(role) ? clientId : caller, caller),
         "id", Integer.toString(4242 + Math.abs(caller.hashCode() % 1000)), "active", true));
   }
 
@@ -594,7 +595,8 @@ public final class DatabricksEmulator implements AutoCloseable {
       return;
     }
     String access = "emu-access-" + random(16);
-    accessTokens.put(access, id);
+    // The emulator's own client logs in as the role it mints credentials for (its userName).
+    accessTokens.put(access, id.equals(clientId) ? role : id);
     send(x, 200, Map.of("access_token", access, "token_type", "Bearer", "expires_in", 3600,
         "scope", "all-apis"));
   }
