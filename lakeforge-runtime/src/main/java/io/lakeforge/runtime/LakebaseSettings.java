@@ -38,6 +38,8 @@ public final class LakebaseSettings {
   private static final Duration HOUR = Duration.ofHours(1);
   private static final Duration DAY = Duration.ofHours(24);
   private static final Duration WEEK = Duration.ofHours(168);
+  /** PostgreSQL itself refuses more than 2^31-1 ms (596 h) at login, with SQLSTATE 22023. */
+  private static final Duration MONTH = Duration.ofHours(720);
   /** The backoff is capped at 5 s per retry anyway. */
   private static final Duration BACKOFF = Duration.ofSeconds(5);
   /** Lakebase's largest compute (64 CU) takes about 13,000 connections. */
@@ -91,12 +93,12 @@ public final class LakebaseSettings {
   /** Setting {@code STATEMENT_TIMEOUT}; see its {@link Setting#description()}. */
   public static final Setting<Duration> STATEMENT_TIMEOUT = duration("statementTimeout",
       "LAKEBASE_STATEMENT_TIMEOUT", Duration.ZERO,
-      "statement_timeout of every session; 0 leaves the server's default.", false, DAY);
+      "statement_timeout of every session; 0 leaves the server's default.", false, MONTH);
   /** Setting {@code IDLE_IN_TRANSACTION_TIMEOUT}; see its {@link Setting#description()}. */
   public static final Setting<Duration> IDLE_IN_TRANSACTION_TIMEOUT = duration(
       "idleInTransactionTimeout", "LAKEBASE_IDLE_IN_TRANSACTION_SESSION_TIMEOUT", Duration.ZERO,
       "idle_in_transaction_session_timeout of every session; 0 leaves the server's default.",
-      false, DAY);
+      false, MONTH);
   /** Setting {@code JDBC_PROPERTIES}; see its {@link Setting#description()}. */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public static final Setting<Map<String, String>> JDBC_PROPERTIES = (Setting) setting(
