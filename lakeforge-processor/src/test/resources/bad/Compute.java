@@ -19,9 +19,9 @@ final class Compute {
   static final String PROSE = "prose";
   @Branch(suspendTimeout = Branch.NEVER, primarySuspendTimeout = "never")
   static final String NEVER = "never-suspends";
-  @Branch(readOnlyEndpoint = "", suspendTimeout = "PT5M") // expect-error: LakeforgeCapacity
+  @Branch(readOnlyEndpoint = "", suspendTimeout = "PT5M") // expect-error: LakeforgeNoReadOnlyEndpoint
   static final String NO_READ_ONLY = "no-read-only";
-  @Branch(readOnlyEndpoint = "", pgSettings = "work_mem=4MB") // expect-error: LakeforgeCapacity
+  @Branch(readOnlyEndpoint = "", pgSettings = "work_mem=4MB") // expect-error: LakeforgeNoReadOnlyEndpoint
   static final String NO_READ_ONLY_SETTINGS = "no-ro-settings";
   @Branch(primaryComputes = -1) // expect-error: LakeforgeHighAvailability
   static final String NEGATIVE = "negative";

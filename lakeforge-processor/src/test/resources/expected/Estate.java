@@ -92,6 +92,30 @@ public final class Estate {
   }
 
   /**
+   * The branch ids as compile-time constants, for annotation attributes such as
+   * {@code @LakebaseTestBranch(from = Estate.Ids.PRODUCTION)}.
+   */
+  public static final class Ids {
+    /**
+     * The id of branch {@code production}.
+     */
+    public static final String PRODUCTION = "production";
+
+    /**
+     * The id of branch {@code staging}.
+     */
+    public static final String STAGING = "staging";
+
+    /**
+     * The id of branch {@code dev}.
+     */
+    public static final String DEV = "dev";
+
+    private Ids() {
+    }
+  }
+
+  /**
    * Typed handles to the declared roles.
    */
   public static final class Roles {

@@ -69,4 +69,38 @@ public final class Lakes {
     }
     return Optional.empty();
   }
+
+  /**
+   * The branch ids as compile-time constants, for annotation attributes such as
+   * {@code @LakebaseTestBranch(from = Lakes.Ids.PRODUCTION)}.
+   */
+  public static final class Ids {
+    /**
+     * The id of branch {@code production}.
+     */
+    public static final String PRODUCTION = "production";
+
+    /**
+     * The id of branch {@code staging}.
+     */
+    public static final String STAGING = "staging";
+
+    /**
+     * The id of branch {@code feature-login}.
+     */
+    public static final String FEATURE_LOGIN = "feature-login";
+
+    /**
+     * The id of branch {@code qa}.
+     */
+    public static final String QA = "qa";
+
+    /**
+     * The id of branch {@code no}.
+     */
+    public static final String NO = "no";
+
+    private Ids() {
+    }
+  }
 }

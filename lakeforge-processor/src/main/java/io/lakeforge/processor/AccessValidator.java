@@ -1,6 +1,5 @@
 package io.lakeforge.processor;
 
-import io.lakeforge.processor.Problem.Part;
 import io.lakeforge.processor.ProjectSettings.GrantSpec;
 import io.lakeforge.processor.ProjectSettings.TagSpec;
 import java.util.ArrayList;
@@ -54,21 +53,21 @@ final class AccessValidator {
       RoleSpec r = roles.get(i);
       String who = "@Role " + r.constantName();
       if (!isValidId(r.id())) {
-        report.error(Rule.ROLE_ID, Part.ROLE, i, null, who + ": role id " + Ids.quote(r.id())
-            + " is not a valid Lakebase role id: " + ID_RULE + "." + fix(r.id()));
+        report.add(Rule.ROLE_ID, r, null, who + ": role id " + Ids.quote(r.id())
+            + " is not a valid Lakebase role id: " + ID_RULE + "." + Suggestions.validForm(r.id(), 4));
       }
       Integer same = byId.putIfAbsent(r.id(), i);
       if (same != null) {
-        report.error(Rule.DUPLICATE_ACCESS, Part.ROLE, i, null, who + ": role id "
+        report.add(Rule.DUPLICATE_ACCESS, r, null, who + ": role id "
             + Ids.quote(r.id()) + " is already used by @Role " + roles.get(same).constantName()
             + ". Role ids must be unique on a branch; rename one of them.");
       }
       checkIdentity(i, r, who);
-      checkBranchList(Part.ROLE, i, who, r.branches(), null);
+      checkBranchList(r, who, r.branches(), null);
       if (!r.postgresRole().isBlank()) {
         Integer sameName = byName.putIfAbsent(r.postgresRole(), i);
         if (sameName != null && overlap(r.branchIds(topology), roles.get(sameName).branchIds(topology))) {
-          report.error(Rule.DUPLICATE_ACCESS, Part.ROLE, i, "postgresRole", who + ": postgresRole "
+          report.add(Rule.DUPLICATE_ACCESS, r, "postgresRole", who + ": postgresRole "
               + Ids.quote(r.postgresRole()) + " is already declared by @Role "
               + roles.get(sameName).constantName() + " on the same branch, and a Postgres role"
               + " name exists once per branch. Declare the identity once.");
@@ -80,13 +79,13 @@ final class AccessValidator {
   private void checkIdentity(int i, RoleSpec r, String who) {
     String name = r.postgresRole();
     if (name.isBlank()) {
-      report.error(Rule.ROLE_IDENTITY, Part.ROLE, i, "postgresRole", who + ": postgresRole is"
+      report.add(Rule.ROLE_IDENTITY, r, "postgresRole", who + ": postgresRole is"
           + " empty, but a role bound to a Databricks identity is named after it. Write the "
           + what(r.identity()) + ", or a bundle variable such as \"${var.app_principal}\".");
       return;
     }
     if (Values.isReference(name)) {
-      checkVariable(Part.ROLE, i, "postgresRole", who + ": postgresRole", name);
+      checkVariable(r, "postgresRole", who + ": postgresRole", name);
       return;
     }
     boolean fits = switch (r.identity()) {
@@ -95,7 +94,7 @@ final class AccessValidator {
       default -> true;
     };
     if (!fits) {
-      report.error(Rule.ROLE_IDENTITY, Part.ROLE, i, "postgresRole", who + ": postgresRole "
+      report.add(Rule.ROLE_IDENTITY, r, "postgresRole", who + ": postgresRole "
           + Ids.quote(name) + " is not a " + what(r.identity()) + ", which is the Postgres role"
           + " name of a " + r.identity() + " identity. Write it, or a bundle variable such as"
           + " \"${var.app_principal}\" declared in databricks.yml.");
@@ -118,41 +117,41 @@ final class AccessValidator {
       DatabaseSpec d = databases.get(i);
       String who = "@Database " + d.constantName();
       if (!isValidId(d.id())) {
-        report.error(Rule.DATABASE_ID, Part.DATABASE, i, null, who + ": database id "
+        report.add(Rule.DATABASE_ID, d, null, who + ": database id "
             + Ids.quote(d.id()) + " is not a valid Lakebase database id: " + ID_RULE + "."
-            + fix(d.id()));
+            + Suggestions.validForm(d.id(), 4));
       }
       Integer same = byId.putIfAbsent(d.id(), i);
       if (same != null) {
-        report.error(Rule.DUPLICATE_ACCESS, Part.DATABASE, i, null, who + ": database id "
+        report.add(Rule.DUPLICATE_ACCESS, d, null, who + ": database id "
             + Ids.quote(d.id()) + " is already used by @Database "
             + databases.get(same).constantName() + ". Rename one of them.");
       }
       String name = d.postgresName();
       String nameAttribute = d.name().isEmpty() ? null : "name";
       if (!Values.POSTGRES_IDENTIFIER.matcher(name).matches()) {
-        report.error(Rule.POSTGRES_NAME, Part.DATABASE, i, nameAttribute, who + ": database name "
+        report.add(Rule.POSTGRES_NAME, d, nameAttribute, who + ": database name "
             + Ids.quote(name) + " is not a lowercase Postgres identifier (a letter or _, then"
             + " letters, digits, _ or $; at most 63 characters), so SQL and connection strings"
             + " would name it differently. Write name = \"" + suggestName(name) + "\".");
       } else if (EXISTING_DATABASES.contains(name)) {
-        report.error(Rule.POSTGRES_NAME, Part.DATABASE, i, nameAttribute, who + ": database "
+        report.add(Rule.POSTGRES_NAME, d, nameAttribute, who + ": database "
             + Ids.quote(name) + " already exists on every branch, so creating it would fail."
             + " Choose another name.");
       }
       RoleSpec owner = topology.role(d.owner());
       if (owner == null) {
-        report.error(Rule.DATABASE_OWNER, Part.DATABASE, i, "owner", who + ": owner "
+        report.add(Rule.DATABASE_OWNER, d, "owner", who + ": owner "
             + Ids.quote(d.owner()) + " names no @Role of this project, and a database needs an"
-            + " owning role. Declare the role with @Role, or name one." + didYouMeanRole(d.owner()));
+            + " owning role. Declare the role with @Role, or name one." + Suggestions.declared(d.owner(), topology.roleConstants()));
         continue;
       }
       List<String> ownerBranches = owner.branchIds(topology);
-      checkBranchList(Part.DATABASE, i, who, d.branches(), ownerBranches);
+      checkBranchList(d, who, d.branches(), ownerBranches);
       Integer sameName = byName.putIfAbsent(name, i);
       if (sameName != null
           && overlap(d.branchIds(topology), databases.get(sameName).branchIds(topology))) {
-        report.error(Rule.DUPLICATE_ACCESS, Part.DATABASE, i, nameAttribute, who + ": database"
+        report.add(Rule.DUPLICATE_ACCESS, d, nameAttribute, who + ": database"
             + " name " + Ids.quote(name) + " is already declared by @Database "
             + databases.get(sameName).constantName() + " on the same branch. Rename one.");
       }
@@ -164,18 +163,18 @@ final class AccessValidator {
    * its owner is declared on.
    */
   private void checkBranchList(
-      Part part, int i, String who, List<String> listed, List<String> ownerBranches) {
+      Object subject, String who, List<String> listed, List<String> ownerBranches) {
     Set<String> seen = new HashSet<>();
     for (String id : listed) {
       if (!seen.add(id)) {
-        report.error(Rule.ACCESS_BRANCHES, part, i, "branches", who + ": branches lists "
+        report.add(Rule.ACCESS_BRANCHES, subject, "branches", who + ": branches lists "
             + Ids.quote(id) + " twice. List each branch once.");
       } else if (!branchIds.contains(id)) {
-        report.error(Rule.ACCESS_BRANCHES, part, i, "branches", who + ": branches lists "
+        report.add(Rule.ACCESS_BRANCHES, subject, "branches", who + ": branches lists "
             + Ids.quote(id) + ", which is no branch of this project. List declared branches, or"
-            + " leave branches empty for every branch." + didYouMeanBranch(id));
+            + " leave branches empty for every branch." + Suggestions.declared(id, topology.branchConstants()));
       } else if (ownerBranches != null && !ownerBranches.contains(id)) {
-        report.error(Rule.DATABASE_OWNER, part, i, "branches", who + ": its owner is not"
+        report.add(Rule.DATABASE_OWNER, subject, "branches", who + ": its owner is not"
             + " declared on branch " + Ids.quote(id) + ", and a database needs its owning role on"
             + " the same branch. Add the branch to the owner's @Role(branches).");
       }
@@ -197,7 +196,7 @@ final class AccessValidator {
         named.add(new String[] {"servicePrincipal", g.servicePrincipal()});
       }
       if (named.size() != 1) {
-        report.error(Rule.GRANT, Part.BRANCH, Problem.PROJECT, "grants", "@Grant(level = "
+        report.add(Rule.GRANT, null, "grants", "@Grant(level = "
             + g.level() + ") names " + named.size() + " principals; a permission goes to exactly"
             + " one group, user or service principal. Write one @Grant per principal.");
         continue;
@@ -205,17 +204,17 @@ final class AccessValidator {
       String kind = named.get(0)[0];
       String value = named.get(0)[1];
       if (!principals.add(kind + ":" + value)) {
-        report.error(Rule.GRANT, Part.BRANCH, Problem.PROJECT, "grants", "@Grant " + kind + " "
+        report.add(Rule.GRANT, null, "grants", "@Grant " + kind + " "
             + Ids.quote(value) + " is granted twice; the bundle keeps one level per principal."
             + " Keep the one you mean.");
       } else if (Values.isReference(value)) {
-        checkVariable(Part.BRANCH, Problem.PROJECT, "grants", "@Grant " + kind, value);
+        checkVariable(null, "grants", "@Grant " + kind, value);
       } else if (kind.equals("servicePrincipal") && !Values.UUID.matcher(value).matches()) {
-        report.error(Rule.GRANT, Part.BRANCH, Problem.PROJECT, "grants", "@Grant"
+        report.add(Rule.GRANT, null, "grants", "@Grant"
             + " servicePrincipal " + Ids.quote(value) + " is not an application id (a UUID)."
             + " Write it, or a bundle variable such as \"${var.app_principal}\".");
       } else if (kind.equals("user") && !Values.EMAIL.matcher(value).matches()) {
-        report.error(Rule.GRANT, Part.BRANCH, Problem.PROJECT, "grants", "@Grant user "
+        report.add(Rule.GRANT, null, "grants", "@Grant user "
             + Ids.quote(value) + " is not a user name (an e-mail address). Write it, or grant"
             + " a group.");
       }
@@ -223,39 +222,39 @@ final class AccessValidator {
     Set<String> keys = new HashSet<>();
     for (TagSpec t : s.tags()) {
       if (t.key().isBlank()) {
-        report.error(Rule.TAG, Part.BRANCH, Problem.PROJECT, "tags", "@Tag with value "
+        report.add(Rule.TAG, null, "tags", "@Tag with value "
             + Ids.quote(t.value()) + " has an empty key. Name the tag.");
       } else if (!keys.add(t.key())) {
-        report.error(Rule.TAG, Part.BRANCH, Problem.PROJECT, "tags", "@Tag key "
+        report.add(Rule.TAG, null, "tags", "@Tag key "
             + Ids.quote(t.key()) + " is used twice; a project has one value per tag key. Keep one.");
       } else if (Values.isReference(t.value())) {
-        checkVariable(Part.BRANCH, Problem.PROJECT, "tags", "@Tag " + t.key(), t.value());
+        checkVariable(null, "tags", "@Tag " + t.key(), t.value());
       }
     }
     if (Values.isReference(s.budgetPolicyId())) {
-      checkVariable(Part.BRANCH, Problem.PROJECT, "budgetPolicyId", "@LakebaseProject"
+      checkVariable(null, "budgetPolicyId", "@LakebaseProject"
           + " budgetPolicyId", s.budgetPolicyId());
     }
     if (!s.historyRetention().isEmpty()
         && Values.seconds(s.historyRetention(), Values.MIN_HISTORY, Values.MAX_HISTORY) == null) {
-      report.error(Rule.HISTORY_RETENTION, Part.BRANCH, Problem.PROJECT, "historyRetention",
+      report.add(Rule.HISTORY_RETENTION, null, "historyRetention",
           "@LakebaseProject historyRetention " + Ids.quote(s.historyRetention()) + " is not a"
               + " retention Lakebase accepts: a whole number of seconds from 2 to 35 days. Write"
               + " an ISO-8601 duration from \"P2D\" to \"P35D\", or leave it empty for the"
               + " default.");
     }
-    checkSuspend(Problem.PROJECT, "defaultSuspendTimeout", "@LakebaseProject",
+    checkSuspend(null, "defaultSuspendTimeout", "@LakebaseProject",
         s.defaultSuspendTimeout(), report);
   }
 
   /** Suspend timeout: empty, {@code never}, or 60 s to 7 days in whole seconds. */
-  static void checkSuspend(int branchIndex, String attribute, String who, String value,
+  static void checkSuspend(Object subject, String attribute, String who, String value,
       Report report) {
     if (value.isEmpty() || value.equals(io.lakeforge.annotations.Branch.NEVER)) {
       return;
     }
     if (Values.seconds(value, Values.MIN_SUSPEND, Values.MAX_SUSPEND) == null) {
-      report.error(Rule.SUSPEND_TIMEOUT, Part.BRANCH, branchIndex, attribute, who + " "
+      report.add(Rule.SUSPEND_TIMEOUT, subject, attribute, who + " "
           + attribute + " " + Ids.quote(value) + " is not a suspend timeout Lakebase accepts: a"
           + " whole number of seconds from 60 s to 7 days. Write an ISO-8601 duration from"
           + " \"PT1M\" to \"P7D\", \"never\" for no suspension, or leave it empty for the"
@@ -263,9 +262,9 @@ final class AccessValidator {
     }
   }
 
-  private void checkVariable(Part part, int i, String attribute, String who, String value) {
+  private void checkVariable(Object subject, String attribute, String who, String value) {
     if (!Values.isVariable(value)) {
-      report.error(Rule.VARIABLE, part, i, attribute, who + " " + Ids.quote(value) + " is not a"
+      report.add(Rule.VARIABLE, subject, attribute, who + " " + Ids.quote(value) + " is not a"
           + " bundle variable reference the bundle can resolve: write the whole value as"
           + " \"${var.name}\" (a name of letters and digits joined by - or _), and declare the"
           + " variable in databricks.yml.");
@@ -276,35 +275,9 @@ final class AccessValidator {
     return a.stream().anyMatch(b::contains);
   }
 
-  private static String fix(String raw) {
-    String suggestion = Ids.suggest(raw);
-    return suggestion == null || suggestion.length() < 4 ? "" : " Did you mean \"" + suggestion + "\"?";
-  }
-
   private static String suggestName(String name) {
     String s = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_$]", "_");
     s = s.isEmpty() || Character.isDigit(s.charAt(0)) || s.charAt(0) == '$' ? "_" + s : s;
     return s.length() > 63 ? s.substring(0, 63) : s;
-  }
-
-  private String didYouMeanBranch(String raw) {
-    return closest(raw, topology.branches().stream().map(BranchSpec::id).toList());
-  }
-
-  private String didYouMeanRole(String raw) {
-    return closest(raw, topology.roles().stream().map(RoleSpec::id).toList());
-  }
-
-  private static String closest(String raw, List<String> candidates) {
-    String best = null;
-    int bestDistance = 3;
-    for (String c : candidates) {
-      int d = TopologyValidator.distance(raw, c);
-      if (d < bestDistance) {
-        best = c;
-        bestDistance = d;
-      }
-    }
-    return best == null ? "" : " Did you mean \"" + best + "\"?";
   }
 }

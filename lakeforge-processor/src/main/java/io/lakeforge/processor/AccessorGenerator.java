@@ -40,6 +40,9 @@ final class AccessorGenerator {
 
   static final String DATABASES = "Databases";
 
+  /** The nested class of branch id constants, usable where an annotation needs a constant. */
+  static final String IDS = "Ids";
+
   private AccessorGenerator() {}
 
   /**
@@ -51,10 +54,12 @@ final class AccessorGenerator {
     Report report = new Report();
     String accessor = topology.accessorName();
     if ((accessor.equals(ROLES) && !topology.roles().isEmpty())
-        || (accessor.equals(DATABASES) && !topology.databases().isEmpty())) {
-      report.error(Rule.ACCESSOR_NAME, Problem.PROJECT, "accessorName", "@LakebaseProject"
+        || (accessor.equals(DATABASES) && !topology.databases().isEmpty())
+        || accessor.equals(IDS)) {
+      report.add(Rule.ACCESSOR_NAME, null, "accessorName", "@LakebaseProject"
           + " accessorName " + Ids.quote(accessor) + " is the name of the accessor's nested class"
-          + " of " + accessor.toLowerCase(Locale.ROOT) + " handles, and a class cannot"
+          + " of " + (accessor.equals(IDS) ? "branch id constants"
+              : accessor.toLowerCase(Locale.ROOT) + " handles") + ", and a class cannot"
           + " contain a class of its own name. Choose another accessorName, such as"
           + " \"Branches\".");
     }
@@ -66,7 +71,7 @@ final class AccessorGenerator {
           ? "branch " + Ids.quote(b.id()) + " (from " + extrasLabel + ")"
           : "@Branch " + b.constantName();
       if (b.constantName().equals(PROJECT_ID)) {
-        report.error(Rule.KEY_COLLISION, i, null, who + ": its accessor constant " + PROJECT_ID
+        report.add(Rule.KEY_COLLISION, b, null, who + ": its accessor constant " + PROJECT_ID
             + " is the accessor's own constant for the project id. "
             + (b.extra() ? "Declare the branch with @Branch under another constant name."
                 : "Rename the constant."));
@@ -75,7 +80,7 @@ final class AccessorGenerator {
       Integer first = seen.putIfAbsent(b.constantName(), i);
       if (first != null) {
         BranchSpec other = branches.get(first);
-        report.error(Rule.KEY_COLLISION, i, null, who + ": its accessor constant "
+        report.add(Rule.KEY_COLLISION, b, null, who + ": its accessor constant "
             + b.constantName() + " is already taken by " + (other.extra()
                 ? "branch " + Ids.quote(other.id()) + " (from " + extrasLabel + ")"
                 : "@Branch " + other.constantName() + " (id " + Ids.quote(other.id()) + ")")
@@ -131,10 +136,29 @@ final class AccessorGenerator {
     }
   }
 
-  private static TypeSpec.Builder nested(String name, String javadoc) {
+  /**
+   * {@code Ids.STAGING = "staging"}: compile-time constants, so that annotations, which take only
+   * constants, can name a declared branch ({@code @LakebaseTestBranch(from = Branches.Ids.STAGING)})
+   * and a typo is a compile error.
+   */
+  private static TypeSpec ids(String accessor, List<BranchSpec> branches) {
+    TypeSpec.Builder ids = nested(IDS, "The branch ids as compile-time constants, for annotation"
+        + " attributes such as\n{@code @LakebaseTestBranch(from = $L.$L.$L)}.\n",
+        accessor, IDS, branches.get(0).constantName());
+    for (BranchSpec b : branches) {
+      ids.addField(FieldSpec.builder(String.class, b.constantName(), Modifier.PUBLIC,
+              Modifier.STATIC, Modifier.FINAL)
+          .addJavadoc("The id of branch {@code $L}.\n", b.id())
+          .initializer("$S", b.id())
+          .build());
+    }
+    return ids.build();
+  }
+
+  private static TypeSpec.Builder nested(String name, String javadoc, Object... args) {
     return TypeSpec.classBuilder(name)
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-        .addJavadoc(javadoc)
+        .addJavadoc(javadoc, args)
         .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
   }
 
@@ -222,6 +246,7 @@ final class AccessorGenerator {
               .build());
       all.add(i == 0 ? "$L" : ", $L", b.constantName());
     }
+    type.addType(ids(topology.accessorName(), branches));
     ParameterizedTypeName listOfRefs = ParameterizedTypeName.get(ClassName.get(List.class), ref);
     type.addField(
         FieldSpec.builder(listOfRefs, "branches", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)

@@ -55,17 +55,64 @@ record BranchSpec(
     pgSettings = List.copyOf(pgSettings);
   }
 
-  /** A branch with no compute settings beyond its CU ranges and no lifecycle choice. */
-  BranchSpec(String constantName, String id, String ttl, boolean protect, String from,
-      String readOnlyEndpoint, double minCu, double maxCu, double primaryMinCu,
-      double primaryMaxCu, boolean replaceExisting, boolean extra) {
-    this(constantName, id, ttl, protect, from, readOnlyEndpoint, minCu, maxCu, primaryMinCu,
-        primaryMaxCu, replaceExisting, extra, "", "", 0, List.of(), List.of(), false);
+  /** A branch from a branch list ({@code CUSTOM_BRANCHES}, {@code -Alakeforge.branches}). */
+  static BranchSpec extra(String id) {
+    return builder(constantName(id), id).extra(true).build();
   }
 
-  static BranchSpec extra(String id) {
-    return new BranchSpec(
-        constantName(id), id, "", false, "", DEFAULT_READ_ONLY_ENDPOINT, 0, 0, 0, 0, false, true);
+  /** A branch with every attribute at its {@code @Branch} default. */
+  static Builder builder(String constantName, String id) {
+    return new Builder(constantName, id);
+  }
+
+  /** The {@code @Branch} attributes one by one, each starting at the annotation's default. */
+  static final class Builder {
+    private final String constantName;
+    private final String id;
+    private String ttl = "";
+    private boolean protect;
+    private String from = "";
+    private String readOnlyEndpoint = DEFAULT_READ_ONLY_ENDPOINT;
+    private double minCu;
+    private double maxCu;
+    private double primaryMinCu;
+    private double primaryMaxCu;
+    private boolean replaceExisting;
+    private boolean extra;
+    private String suspendTimeout = "";
+    private String primarySuspendTimeout = "";
+    private int primaryComputes;
+    private List<String> primaryPgSettings = List.of();
+    private List<String> pgSettings = List.of();
+    private boolean allowDestroy;
+
+    private Builder(String constantName, String id) {
+      this.constantName = constantName;
+      this.id = id;
+    }
+
+    Builder ttl(String v) { ttl = v; return this; }
+    Builder protect(boolean v) { protect = v; return this; }
+    Builder from(String v) { from = v; return this; }
+    Builder readOnlyEndpoint(String v) { readOnlyEndpoint = v; return this; }
+    Builder minCu(double v) { minCu = v; return this; }
+    Builder maxCu(double v) { maxCu = v; return this; }
+    Builder primaryMinCu(double v) { primaryMinCu = v; return this; }
+    Builder primaryMaxCu(double v) { primaryMaxCu = v; return this; }
+    Builder replaceExisting(boolean v) { replaceExisting = v; return this; }
+    Builder extra(boolean v) { extra = v; return this; }
+    Builder suspendTimeout(String v) { suspendTimeout = v; return this; }
+    Builder primarySuspendTimeout(String v) { primarySuspendTimeout = v; return this; }
+    Builder primaryComputes(int v) { primaryComputes = v; return this; }
+    Builder primaryPgSettings(List<String> v) { primaryPgSettings = v; return this; }
+    Builder pgSettings(List<String> v) { pgSettings = v; return this; }
+    Builder allowDestroy(boolean v) { allowDestroy = v; return this; }
+
+    BranchSpec build() {
+      return new BranchSpec(constantName, id, ttl, protect, from, readOnlyEndpoint, minCu, maxCu,
+          primaryMinCu, primaryMaxCu, replaceExisting, extra, suspendTimeout,
+          primarySuspendTimeout, primaryComputes, primaryPgSettings, pgSettings, allowDestroy);
+    }
   }
 
   /** The accessor constant for an id that has no declared constant: {@code pre-prod → PRE_PROD}. */

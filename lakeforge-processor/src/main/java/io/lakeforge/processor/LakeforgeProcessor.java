@@ -36,11 +36,18 @@ import javax.tools.StandardLocation;
  * {@link BundleYamlWriter} and {@link AccessorGenerator} write, {@link Reporter} reports.
  */
 @AutoService(Processor.class)
-@SupportedOptions(LakeforgeProcessor.BRANCHES_OPTION)
+@SupportedOptions({LakeforgeProcessor.BRANCHES_OPTION, LakeforgeProcessor.SUPPRESS_OPTION})
 public final class LakeforgeProcessor extends AbstractProcessor {
 
   /** Comma-separated extra branches for one build: {@code -Alakeforge.branches=a,b}. */
   static final String BRANCHES_OPTION = "lakeforge.branches";
+
+  /**
+   * Comma-separated warnings to leave out of the whole compilation:
+   * {@code -Alakeforge.suppress=expiring-branch} (keys as in {@code @SuppressWarnings}, with or
+   * without {@code lakeforge:}; {@code lakeforge} for every warning).
+   */
+  static final String SUPPRESS_OPTION = "lakeforge.suppress";
 
   static final String EXTRAS_LABEL = "-A" + BRANCHES_OPTION;
 
@@ -65,7 +72,8 @@ public final class LakeforgeProcessor extends AbstractProcessor {
    */
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-    Reporter reporter = new Reporter(processingEnv.getMessager());
+    Reporter reporter = new Reporter(processingEnv.getMessager(),
+        Topology.splitBranchList(processingEnv.getOptions().get(SUPPRESS_OPTION)));
     try {
       processRound(round, reporter);
     } catch (RuntimeException e) {

@@ -1,21 +1,18 @@
 package io.lakeforge.processor;
 
 /**
- * One finding of the validator.
+ * One finding of the validator, with its origin.
  *
- * @param error {@code true} for an error, {@code false} for a warning
- * @param rule the rule that was broken
+ * @param rule the rule that was broken; its severity is the catalogue's ({@link Rule#severity()})
  * @param message the full message, starting with the rule's tag
- * @param part what the index counts: branches, roles or databases
- * @param index index into {@link Topology#branches()}, {@link Topology#roles()} or
- *     {@link Topology#databases()}, or -1 for the project itself
+ * @param subject the declaration at fault: a {@link BranchSpec}, {@link RoleSpec} or
+ *     {@link DatabaseSpec} of the topology (the same instance), or {@code null} for the project
  * @param attribute the annotation attribute at fault ({@code ttl}, {@code id}, ...), or {@code null}
  *     for the element itself (a branch's constant value)
  */
-record Problem(boolean error, Rule rule, String message, Part part, int index, String attribute) {
+record Problem(Rule rule, String message, Object subject, String attribute) {
 
-  static final int PROJECT = -1;
-
-  /** Which declarations {@link #index()} counts. */
-  enum Part { BRANCH, ROLE, DATABASE }
+  boolean error() {
+    return rule.error();
+  }
 }

@@ -2,6 +2,7 @@ package io.lakeforge.processor;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,36 +19,24 @@ import javax.lang.model.element.VariableElement;
 final class ProjectReader {
 
   /**
-   * A topology plus the elements it was read from, so problems can be pinned to source.
+   * A topology plus where each declaration of it was written, so problems can be pinned to source.
    *
-   * @param branchElements per branch of the topology, its field, or {@code null} for extra branches
-   * @param branchMirrors per branch, its {@code @Branch} mirror, or {@code null} for extra branches
+   * @param sources each declaration of the topology (the {@link BranchSpec}, {@link RoleSpec} or
+   *     {@link DatabaseSpec} instance) mapped to its field and annotation; extra branches have none
    */
   record Declared(
       Topology topology,
       TypeElement type,
       AnnotationMirror projectMirror,
-      List<Element> branchElements,
-      List<AnnotationMirror> branchMirrors,
-      List<Source> roleSources,
-      List<Source> databaseSources,
+      Map<Object, Source> sources,
       boolean hadFieldErrors) {
 
     /** A declaration's field and annotation. */
     record Source(Element element, AnnotationMirror mirror) {}
 
-    /** Where a problem's declaration is written, or {@code null} for the project. */
-    Source source(Problem.Part part, int index) {
-      if (index == Problem.PROJECT) {
-        return null;
-      }
-      return switch (part) {
-        case BRANCH -> branchElements.get(index) == null
-            ? null
-            : new Source(branchElements.get(index), branchMirrors.get(index));
-        case ROLE -> roleSources.get(index);
-        case DATABASE -> databaseSources.get(index);
-      };
+    /** Where a problem's declaration is written, or {@code null} for the project and extras. */
+    Source source(Object subject) {
+      return subject == null ? null : sources.get(subject);
     }
   }
 
@@ -74,7 +63,7 @@ final class ProjectReader {
     Element owner = field.getEnclosingElement();
     if (owner == null || mirror(owner, projectAnnotation) == null) {
       String name = "@" + annotation.getSimpleName();
-      reporter.elementError(field, mirror(field, annotation), null, Rule.ORPHAN_BRANCH,
+      reporter.elementError(field, mirror(field, annotation), null, Rule.OUTSIDE_PROJECT,
           name + " " + field.getSimpleName() + " is not inside a @LakebaseProject class, so it"
               + " belongs to no project. Move it into the class annotated with @LakebaseProject,"
               + " or annotate its class.");
@@ -85,78 +74,72 @@ final class ProjectReader {
     AnnotationMirror projectMirror = mirror(type, projectAnnotation);
     Map<String, Object> project = values(projectMirror);
     List<BranchSpec> declared = new ArrayList<>();
-    List<Element> elements = new ArrayList<>();
-    List<AnnotationMirror> mirrors = new ArrayList<>();
     List<RoleSpec> roles = new ArrayList<>();
     List<DatabaseSpec> databases = new ArrayList<>();
-    List<Declared.Source> roleSources = new ArrayList<>();
-    List<Declared.Source> databaseSources = new ArrayList<>();
+    // By identity: two declarations with equal attributes are still two origins.
+    Map<Object, Declared.Source> sources = new IdentityHashMap<>();
     boolean fieldErrors = false;
     for (Element member : type.getEnclosedElements()) {
       AnnotationMirror roleMirror = mirror(member, roleAnnotation);
       if (roleMirror != null) {
-        String constant = constant(member, roleMirror, "@Role", "app-role");
+        String constant = constant(member, roleMirror, "@Role");
         if (constant == null) {
           fieldErrors = true;
         } else {
           Map<String, Object> r = values(roleMirror);
-          roles.add(new RoleSpec(member.getSimpleName().toString(), constant,
+          RoleSpec role = new RoleSpec(member.getSimpleName().toString(), constant,
               enumName(r.get("identity")), (String) r.get("postgresRole"),
               (Boolean) r.get("superuser"), (Boolean) r.get("createdb"),
               (Boolean) r.get("createrole"), (Boolean) r.get("bypassrls"),
-              strings(r.get("branches"))));
-          roleSources.add(new Declared.Source(member, roleMirror));
+              strings(r.get("branches")));
+          roles.add(role);
+          sources.put(role, new Declared.Source(member, roleMirror));
         }
       }
       AnnotationMirror databaseMirror = mirror(member, databaseAnnotation);
       if (databaseMirror != null) {
-        String constant = constant(member, databaseMirror, "@Database", "orders");
+        String constant = constant(member, databaseMirror, "@Database");
         if (constant == null) {
           fieldErrors = true;
         } else {
           Map<String, Object> d = values(databaseMirror);
-          databases.add(new DatabaseSpec(member.getSimpleName().toString(), constant,
-              (String) d.get("name"), (String) d.get("owner"), strings(d.get("branches"))));
-          databaseSources.add(new Declared.Source(member, databaseMirror));
+          DatabaseSpec database = new DatabaseSpec(member.getSimpleName().toString(), constant,
+              (String) d.get("name"), (String) d.get("owner"), strings(d.get("branches")));
+          databases.add(database);
+          sources.put(database, new Declared.Source(member, databaseMirror));
         }
       }
       AnnotationMirror branchMirror = mirror(member, branchAnnotation);
       if (branchMirror == null) {
         continue;
       }
-      String constant = constant(member, branchMirror, "@Branch", "dev");
+      String constant = constant(member, branchMirror, "@Branch");
       if (constant == null) {
         fieldErrors = true;
         continue;
       }
       Map<String, Object> b = values(branchMirror);
-      declared.add(new BranchSpec(
-          member.getSimpleName().toString(),
-          constant,
-          (String) b.get("ttl"),
-          (Boolean) b.get("protect"),
-          (String) b.get("from"),
-          (String) b.get("readOnlyEndpoint"),
-          (Double) b.get("minCu"),
-          (Double) b.get("maxCu"),
-          (Double) b.get("primaryMinCu"),
-          (Double) b.get("primaryMaxCu"),
-          (Boolean) b.get("replaceExisting"),
-          false,
-          (String) b.get("suspendTimeout"),
-          (String) b.get("primarySuspendTimeout"),
-          (Integer) b.get("primaryComputes"),
-          strings(b.get("primaryPgSettings")),
-          strings(b.get("pgSettings")),
-          (Boolean) b.get("allowDestroy")));
-      elements.add(member);
-      mirrors.add(branchMirror);
+      BranchSpec branch = BranchSpec.builder(member.getSimpleName().toString(), constant)
+          .ttl((String) b.get("ttl"))
+          .protect((Boolean) b.get("protect"))
+          .from((String) b.get("from"))
+          .readOnlyEndpoint((String) b.get("readOnlyEndpoint"))
+          .minCu((Double) b.get("minCu"))
+          .maxCu((Double) b.get("maxCu"))
+          .primaryMinCu((Double) b.get("primaryMinCu"))
+          .primaryMaxCu((Double) b.get("primaryMaxCu"))
+          .replaceExisting((Boolean) b.get("replaceExisting"))
+          .suspendTimeout((String) b.get("suspendTimeout"))
+          .primarySuspendTimeout((String) b.get("primarySuspendTimeout"))
+          .primaryComputes((Integer) b.get("primaryComputes"))
+          .primaryPgSettings(strings(b.get("primaryPgSettings")))
+          .pgSettings(strings(b.get("pgSettings")))
+          .allowDestroy((Boolean) b.get("allowDestroy"))
+          .build();
+      declared.add(branch);
+      sources.put(branch, new Declared.Source(member, branchMirror));
     }
     List<BranchSpec> all = Topology.withExtras(declared, extraIds);
-    while (elements.size() < all.size()) {
-      elements.add(null);
-      mirrors.add(null);
-    }
     Topology topology = new Topology(
         (String) project.get("id"),
         (String) project.get("accessorName"),
@@ -166,8 +149,7 @@ final class ProjectReader {
         roles,
         databases,
         settings(project));
-    return new Declared(topology, type, projectMirror, elements, mirrors, roleSources,
-        databaseSources, fieldErrors);
+    return new Declared(topology, type, projectMirror, sources, fieldErrors);
   }
 
   private static ProjectSettings settings(Map<String, Object> project) {
@@ -188,14 +170,15 @@ final class ProjectReader {
   }
 
   /** The constant's value, or {@code null} after reporting that the field is not a constant. */
-  private String constant(Element member, AnnotationMirror mirror, String annotation,
-      String example) {
+  private String constant(Element member, AnnotationMirror mirror, String annotation) {
     String constant = constantValue(member);
     if (constant == null) {
+      String name = member.getSimpleName().toString();
+      String example = Ids.suggest(name);
       reporter.elementError(member, mirror, null, Rule.BRANCH_FIELD,
-          annotation + " " + member.getSimpleName() + " must be a static final String constant"
-              + " whose value is the id, e.g. " + annotation + " static final String "
-              + member.getSimpleName() + " = \"" + example + "\";");
+          annotation + " " + name + " must be a static final String constant whose value is the"
+              + " id, e.g. " + annotation + " static final String " + name + " = \""
+              + (example == null ? name : example) + "\";");
     }
     return constant;
   }

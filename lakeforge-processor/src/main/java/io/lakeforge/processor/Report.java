@@ -8,20 +8,14 @@ final class Report {
 
   private final List<Problem> problems = new ArrayList<>();
 
-  void error(Rule rule, int branchIndex, String attribute, String message) {
-    error(rule, Problem.Part.BRANCH, branchIndex, attribute, message);
-  }
-
-  void warning(Rule rule, int branchIndex, String attribute, String message) {
-    warning(rule, Problem.Part.BRANCH, branchIndex, attribute, message);
-  }
-
-  void error(Rule rule, Problem.Part part, int index, String attribute, String message) {
-    problems.add(new Problem(true, rule, rule.tag() + " " + message, part, index, attribute));
-  }
-
-  void warning(Rule rule, Problem.Part part, int index, String attribute, String message) {
-    problems.add(new Problem(false, rule, rule.tag() + " " + message, part, index, attribute));
+  /**
+   * Adds a problem of {@code rule}, with the rule's severity.
+   *
+   * @param subject the declaration at fault (a spec of the topology), or {@code null} for the
+   *     project
+   */
+  void add(Rule rule, Object subject, String attribute, String message) {
+    problems.add(new Problem(rule, rule.message(message), subject, attribute));
   }
 
   List<Problem> problems() {

@@ -2,7 +2,9 @@ package io.lakeforge.processor;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -48,6 +50,20 @@ record Topology(
   /** The first declared role with this id, or {@code null}. */
   RoleSpec role(String roleId) {
     return roles.stream().filter(r -> r.id().equals(roleId)).findFirst().orElse(null);
+  }
+
+  /** Each branch's Java constant name mapped to its id, for "did you mean" hints. */
+  Map<String, String> branchConstants() {
+    Map<String, String> m = new LinkedHashMap<>();
+    branches.forEach(b -> m.putIfAbsent(b.constantName(), b.id()));
+    return m;
+  }
+
+  /** Each role's Java constant name mapped to its id, for "did you mean" hints. */
+  Map<String, String> roleConstants() {
+    Map<String, String> m = new LinkedHashMap<>();
+    roles.forEach(r -> m.putIfAbsent(r.constantName(), r.id()));
+    return m;
   }
 
   /**

@@ -47,9 +47,10 @@ final class TopologyValidator {
     v.checkProject();
     List<BranchSpec> branches = topology.branches();
     for (int i = 0; i < branches.size(); i++) {
-      v.checkBranch(i, branches.get(i));
+      v.checkBranch(branches.get(i));
     }
     v.checkUniqueness();
+    v.checkOneProtected();
     v.checkSourceCycles();
     AccessValidator.validate(topology, v.report);
     return v.report;
@@ -58,36 +59,28 @@ final class TopologyValidator {
   private void checkProject() {
     String id = topology.projectId();
     if (!Ids.isValid(id)) {
-      report.error(
-          Rule.PROJECT_ID,
-          Problem.PROJECT,
+      report.add(Rule.PROJECT_ID, null,
           "id",
           "@LakebaseProject id " + Ids.quote(id) + " is not a valid Lakebase project id: " + Ids.RULE
-              + "." + fix(id));
+              + "." + Suggestions.validForm(id, 1));
     }
     String accessor = topology.accessorName();
     if (!SourceVersion.isIdentifier(accessor) || SourceVersion.isKeyword(accessor)) {
-      report.error(
-          Rule.ACCESSOR_NAME,
-          Problem.PROJECT,
+      report.add(Rule.ACCESSOR_NAME, null,
           "accessorName",
           "@LakebaseProject accessorName " + Ids.quote(accessor)
               + " is not a Java class name. Use a simple name such as \"Branches\".");
     }
     int pg = topology.pgVersion();
     if (pg != 0 && pg != 16 && pg != 17) {
-      report.warning(
-          Rule.PG_VERSION,
-          Problem.PROJECT,
+      report.add(Rule.PG_VERSION, null,
           "pgVersion",
           "@LakebaseProject pgVersion " + pg + " is not a version Lakebase offers (16 or 17); the"
               + " deploy will likely be rejected. Use 16 or 17, or 0 for ${var.pg_version}.");
     }
     int count = topology.branches().size() + (ids.contains(ROOT_BRANCH) ? 0 : 1);
     if (count > BRANCH_LIMIT) {
-      report.warning(
-          Rule.BRANCH_COUNT,
-          Problem.PROJECT,
+      report.add(Rule.BRANCH_COUNT, null,
           null,
           "project " + Ids.quote(id) + " has " + count + " branches, counting the root branch"
               + " \"production\" every project has; Lakebase allows about " + BRANCH_LIMIT
@@ -96,97 +89,81 @@ final class TopologyValidator {
     }
   }
 
-  private void checkBranch(int i, BranchSpec b) {
+  private void checkBranch(BranchSpec b) {
     String who = subject(b);
     if (!Ids.isValid(b.id())) {
-      report.error(
-          Rule.BRANCH_ID,
-          i,
+      report.add(Rule.BRANCH_ID, b,
           null,
           who + ": branch id " + Ids.quote(b.id()) + " is not a valid Lakebase id: " + Ids.RULE
-              + "." + fix(b.id()));
+              + "." + Suggestions.validForm(b.id(), 1));
     } else if (b.id().equals(ROOT_BRANCH)) {
-      checkRoot(i, b, who);
+      checkRoot(b, who);
     }
     String endpoint = b.readOnlyEndpoint();
     if (endpoint.equals(BranchRef.PRIMARY)) {
-      report.error(
-          Rule.RESERVED_NAME,
-          i,
+      report.add(Rule.RESERVED_NAME, b,
           "readOnlyEndpoint",
           who + ": \"primary\" is the branch's read-write endpoint, which Lakebase creates with"
               + " every branch; a read-only endpoint with that id would turn it read-only"
               + " (endpoint_type forces a recreate). Keep the default \"readonly\" or choose"
               + " another id; set primaryMinCu and primaryMaxCu to configure primary itself.");
     } else if (b.hasReadOnlyEndpoint() && !Ids.isValid(endpoint)) {
-      report.error(
-          Rule.ENDPOINT_ID,
-          i,
+      report.add(Rule.ENDPOINT_ID, b,
           "readOnlyEndpoint",
           who + ": readOnlyEndpoint " + Ids.quote(endpoint) + " is not a valid Lakebase id: "
-              + Ids.RULE + "." + fix(endpoint) + " Leave it empty for no read-only endpoint.");
+              + Ids.RULE + "." + Suggestions.validForm(endpoint, 1) + " Leave it empty for no read-only endpoint.");
     }
-    checkTtl(i, b, who);
-    checkCapacity(i, b, who);
-    checkSource(i, b, who);
-    checkCompute(i, b, who);
+    checkTtl(b, who);
+    checkCapacity(b, who);
+    checkSource(b, who);
+    checkCompute(b, who);
   }
 
   /** Suspension, HA and Postgres settings of the branch's endpoints, and its lifecycle. */
-  private void checkCompute(int i, BranchSpec b, String who) {
+  private void checkCompute(BranchSpec b, String who) {
     if (!b.hasReadOnlyEndpoint()) {
       String set = !b.suspendTimeout().isEmpty() ? "suspendTimeout"
           : !b.pgSettings().isEmpty() ? "pgSettings" : null;
       if (set != null) {
-        report.error(
-            Rule.CAPACITY,
-            i,
+        report.add(Rule.NO_READ_ONLY_ENDPOINT, b,
             set,
             who + ": " + set + " configures the read-only endpoint, but readOnlyEndpoint is"
                 + " empty (no read-only endpoint). Remove it, use the primary* attribute for the"
                 + " read-write endpoint, or name the read-only endpoint.");
       }
     }
-    AccessValidator.checkSuspend(i, "suspendTimeout", who + ":", b.suspendTimeout(), report);
+    AccessValidator.checkSuspend(b, "suspendTimeout", who + ":", b.suspendTimeout(), report);
     AccessValidator.checkSuspend(
-        i, "primarySuspendTimeout", who + ":", b.primarySuspendTimeout(), report);
+        b, "primarySuspendTimeout", who + ":", b.primarySuspendTimeout(), report);
     if (b.primaryComputes() < 0) {
-      report.error(
-          Rule.HIGH_AVAILABILITY,
-          i,
+      report.add(Rule.HIGH_AVAILABILITY, b,
           "primaryComputes",
           who + ": primaryComputes " + b.primaryComputes() + " is not a number of computes; an"
               + " endpoint group has at least 1 (min = max, as Lakebase requires). Use 1 for a"
               + " single compute, 2 or more for high availability, or 0 to leave it alone.");
     }
-    checkPgSettings(i, "pgSettings", b.pgSettings(), who);
-    checkPgSettings(i, "primaryPgSettings", b.primaryPgSettings(), who);
+    checkPgSettings(b, "pgSettings", b.pgSettings(), who);
+    checkPgSettings(b, "primaryPgSettings", b.primaryPgSettings(), who);
     if (b.allowDestroy() && !b.protect()) {
-      report.warning(
-          Rule.LIFECYCLE,
-          i,
+      report.add(Rule.LIFECYCLE, b,
           "allowDestroy",
           who + ": allowDestroy only lifts the prevent_destroy guard of a protected branch, and"
               + " this branch is not protected, so it has no effect. Remove it.");
     }
   }
 
-  private void checkPgSettings(int i, String attribute, List<String> entries, String who) {
+  private void checkPgSettings(BranchSpec b, String attribute, List<String> entries, String who) {
     Set<String> names = new HashSet<>();
     for (String entry : entries) {
       int eq = entry.indexOf('=');
       String name = eq < 0 ? entry : entry.substring(0, eq).strip();
       if (eq < 0 || !Values.SETTING_NAME.matcher(name).matches()) {
-        report.error(
-            Rule.PG_SETTINGS,
-            i,
+        report.add(Rule.PG_SETTINGS, b,
             attribute,
             who + ": " + attribute + " entry " + Ids.quote(entry) + " is not \"name=value\" with"
                 + " a Postgres setting name. Write it like \"work_mem=64MB\".");
       } else if (!names.add(name)) {
-        report.error(
-            Rule.PG_SETTINGS,
-            i,
+        report.add(Rule.PG_SETTINGS, b,
             attribute,
             who + ": " + attribute + " sets " + name + " twice; pg_settings is a map with one"
                 + " value per setting. Keep one.");
@@ -195,34 +172,28 @@ final class TopologyValidator {
   }
 
   /** The root branch exists from the project's creation: taken over, never created or expired. */
-  private void checkRoot(int i, BranchSpec b, String who) {
+  private void checkRoot(BranchSpec b, String who) {
     if (!b.replaceExisting()) {
-      report.error(
-          Rule.RESERVED_NAME,
-          i,
+      report.add(Rule.RESERVED_NAME, b,
           null,
           who + ": every project already has the root branch \"production\", so creating it"
               + " would fail. Choose another id, or set replaceExisting = true to take it over.");
     }
     if (!b.from().isEmpty()) {
-      report.error(
-          Rule.ROOT_BRANCH,
-          i,
+      report.add(Rule.ROOT_BRANCH, b,
           "from",
           who + ": \"production\" is the project's root branch and has no source branch;"
               + " source_branch also forces a recreate. Remove from.");
     }
     if (b.hasTtl()) {
-      report.error(
-          Rule.EXPIRY,
-          i,
+      report.add(Rule.EXPIRY, b,
           "ttl",
           who + ": \"production\" is the project's root branch, which cannot be deleted, so it"
               + " cannot expire. Remove ttl.");
     }
   }
 
-  private void checkTtl(int i, BranchSpec b, String who) {
+  private void checkTtl(BranchSpec b, String who) {
     if (!b.hasTtl()) {
       return;
     }
@@ -230,18 +201,14 @@ final class TopologyValidator {
     try {
       ttl = Duration.parse(b.ttl());
     } catch (DateTimeParseException e) {
-      report.error(
-          Rule.TTL,
-          i,
+      report.add(Rule.TTL, b,
           "ttl",
           who + ": ttl " + Ids.quote(b.ttl()) + " is not an ISO-8601 duration. Write it like"
               + " \"P7D\" (7 days) or \"PT12H\" (12 hours), or leave it empty for no expiry.");
       return;
     }
     if (ttl.getNano() != 0 || ttl.getSeconds() < 1 || ttl.compareTo(MAX_TTL) > 0) {
-      report.error(
-          Rule.TTL,
-          i,
+      report.add(Rule.TTL, b,
           "ttl",
           who + ": ttl " + Ids.quote(b.ttl()) + " is not a ttl the bundle can write: Lakebase"
               + " expires a branch after at most 30 days, and the bundle's ttl is a whole number"
@@ -253,12 +220,10 @@ final class TopologyValidator {
       return; // checkRoot reported it: the root branch never expires.
     }
     if (b.protect()) {
-      report.error(
-          Rule.EXPIRY,
-          i,
+      report.add(Rule.EXPIRY, b,
           "ttl",
-          who + ": a protected branch cannot be deleted, so it cannot expire either. Remove ttl,"
-              + " or protect = true.");
+          who + ": a protected branch cannot be deleted, so it cannot expire either. Remove ttl"
+              + " to keep it protected, or remove protect = true if it is meant to expire.");
       return;
     }
     List<String> children = topology.branches().stream()
@@ -266,40 +231,35 @@ final class TopologyValidator {
         .map(this::subject)
         .toList();
     if (!children.isEmpty()) {
-      report.error(
-          Rule.EXPIRY,
-          i,
+      report.add(Rule.EXPIRY, b,
           "ttl",
           who + ": " + String.join(", ", children) + " branch" + (children.size() == 1 ? "es" : "")
               + " from it, and a branch with children cannot expire. Remove ttl, or branch them"
               + " from a branch that does not expire.");
       return;
     }
-    report.warning(
-        Rule.EXPIRING_BRANCH,
-        i,
+    report.add(Rule.EXPIRING_BRANCH, b,
         "ttl",
         who + ": an expired branch comes back. The bundle still declares it, so the next deploy"
             + " after it expires creates it again as a fresh copy of its source. For a branch"
-            + " meant to disappear, create it as an ephemeral branch outside the bundle (see"
-            + " docs/branches-not-targets.md); for a lasting one, remove ttl.");
+            + " meant to disappear, create it as an ephemeral branch outside the bundle, with"
+            + " LakebaseBranches (lakeforge-runtime) or the command line's branch create --ttl;"
+            + " for a lasting one, remove ttl.");
   }
 
-  private void checkCapacity(int i, BranchSpec b, String who) {
+  private void checkCapacity(BranchSpec b, String who) {
     if (!b.hasReadOnlyEndpoint() && (b.minCu() != 0 || b.maxCu() != 0)) {
-      report.error(
-          Rule.CAPACITY,
-          i,
+      report.add(Rule.CAPACITY, b,
           b.minCu() != 0 ? "minCu" : "maxCu",
           who + ": minCu and maxCu size the read-only endpoint, but readOnlyEndpoint is empty"
               + " (no read-only endpoint). Remove them, or name the read-only endpoint.");
       return;
     }
-    checkRange(i, who, "minCu", b.minCu(), "maxCu", b.maxCu(), true);
-    checkRange(i, who, "primaryMinCu", b.primaryMinCu(), "primaryMaxCu", b.primaryMaxCu(), false);
+    checkRange(b, who, "minCu", b.minCu(), "maxCu", b.maxCu(), true);
+    checkRange(b, who, "primaryMinCu", b.primaryMinCu(), "primaryMaxCu", b.primaryMaxCu(), false);
   }
 
-  private void checkRange(int i, String who, String minName, double min, String maxName,
+  private void checkRange(BranchSpec b, String who, String minName, double min, String maxName,
       double max, boolean variables) {
     if (min == 0 && max == 0) {
       return;
@@ -307,10 +267,8 @@ final class TopologyValidator {
     if (min == 0 || max == 0) {
       String missing = min == 0 ? minName : maxName;
       String set = min == 0 ? maxName : minName;
-      checkCu(i, who, set, min == 0 ? max : min, variables);
-      report.error(
-          Rule.CAPACITY,
-          i,
+      checkCu(b, who, set, min == 0 ? max : min, variables);
+      report.add(Rule.CAPACITY, b,
           set,
           who + ": " + set + " is set but " + missing + " is not; "
               + (variables
@@ -321,22 +279,18 @@ final class TopologyValidator {
       return;
     }
     // Both set: a range is judged only between two valid sizes.
-    boolean valid = checkCu(i, who, minName, min, variables);
-    valid &= checkCu(i, who, maxName, max, variables);
+    boolean valid = checkCu(b, who, minName, min, variables);
+    valid &= checkCu(b, who, maxName, max, variables);
     if (!valid) {
       return;
     }
     if (min > max) {
-      report.error(
-          Rule.CAPACITY,
-          i,
+      report.add(Rule.CAPACITY, b,
           maxName,
           who + ": " + maxName + " " + cu(max) + " is below " + minName + " " + cu(min)
               + ". Raise " + maxName + " or lower " + minName + ".");
     } else if (max - min > MAX_CU_SPREAD) {
-      report.error(
-          Rule.CAPACITY,
-          i,
+      report.add(Rule.CAPACITY, b,
           maxName,
           who + ": " + maxName + " " + cu(max) + " is more than 16 CU above " + minName + " "
               + cu(min) + "; Lakebase autoscaling allows a spread of at most 16 CU. Use "
@@ -345,11 +299,9 @@ final class TopologyValidator {
   }
 
   /** Reports a set (non-zero) size Lakebase does not offer; returns whether it is valid. */
-  private boolean checkCu(int i, String who, String attribute, double value, boolean variables) {
+  private boolean checkCu(BranchSpec b, String who, String attribute, double value, boolean variables) {
     if (Double.isNaN(value) || value < MIN_CU || value > MAX_CU) {
-      report.error(
-          Rule.CAPACITY,
-          i,
+      report.add(Rule.CAPACITY, b,
           attribute,
           who + ": " + attribute + " " + cu(value) + " is outside Lakebase's autoscaling range of"
               + " 0.5 to 64 CU. Use a value in that range"
@@ -357,9 +309,7 @@ final class TopologyValidator {
       return false;
     }
     if (value != MIN_CU && value != Math.rint(value)) {
-      report.error(
-          Rule.CAPACITY,
-          i,
+      report.add(Rule.CAPACITY, b,
           attribute,
           who + ": " + attribute + " " + cu(value) + " is not a compute size Lakebase offers:"
               + " autoscaling computes are 0.5 CU or a whole number of CUs. Use "
@@ -369,27 +319,23 @@ final class TopologyValidator {
     return true;
   }
 
-  private void checkSource(int i, BranchSpec b, String who) {
+  private void checkSource(BranchSpec b, String who) {
     if (b.from().isEmpty() || b.id().equals(ROOT_BRANCH)) {
       return;
     }
     if (b.from().equals(b.id())) {
-      report.error(
-          Rule.SOURCE_BRANCH,
-          i,
+      report.add(Rule.SOURCE_BRANCH, b,
           "from",
           who + ": a branch cannot branch from itself. Name another declared branch, or leave"
               + " from empty to branch from the project's default branch.");
       return;
     }
     if (!ids.contains(b.from())) {
-      report.error(
-          Rule.SOURCE_BRANCH,
-          i,
+      report.add(Rule.SOURCE_BRANCH, b,
           "from",
           who + ": from " + Ids.quote(b.from()) + " names no branch of this project. Declare it"
               + " with @Branch, or leave from empty to branch from the project's default branch."
-              + didYouMean(b.from()));
+              + Suggestions.declared(b.from(), topology.branchConstants()));
     }
   }
 
@@ -409,13 +355,33 @@ final class TopologyValidator {
         at = parent.get(at);
       }
       if (b.id().equals(at) && !b.from().equals(b.id())) {
-        report.error(
-            Rule.SOURCE_BRANCH,
-            i,
+        report.add(Rule.SOURCE_BRANCH, b,
             "from",
             subject(b) + ": from " + Ids.quote(b.from()) + " makes a cycle (a branch would be its"
                 + " own ancestor). Branch one of them from the project's default branch.");
       }
+    }
+  }
+
+  /**
+   * "Each project supports one protected branch" (Databricks documentation, Lakebase, Protected
+   * branches): a second one would fail at deploy.
+   */
+  private void checkOneProtected() {
+    BranchSpec first = null;
+    for (BranchSpec b : topology.branches()) {
+      if (!b.protect()) {
+        continue;
+      }
+      if (first == null) {
+        first = b;
+        continue;
+      }
+      report.add(Rule.PROTECTED_BRANCH, b, "protect", subject(b) + ": protect = true, but "
+          + subject(first) + " is already protected, and Lakebase supports one protected branch"
+          + " per project (Databricks documentation, Lakebase, \"Protected branches\"), so the"
+          + " deploy would fail. Keep protect = true on one of " + first.constantName() + " and "
+          + b.constantName() + ", and remove it from the other.");
     }
   }
 
@@ -432,9 +398,7 @@ final class TopologyValidator {
       BranchSpec b = branches.get(i);
       Integer same = byId.putIfAbsent(b.id(), i);
       if (same != null) {
-        report.error(
-            Rule.DUPLICATE_BRANCH,
-            i,
+        report.add(Rule.DUPLICATE_BRANCH, b,
             null,
             subject(b) + ": branch id " + Ids.quote(b.id()) + " is already used by "
                 + subject(branches.get(same)) + ". Branch ids must be unique in a project; remove"
@@ -450,9 +414,7 @@ final class TopologyValidator {
         }
         EndpointSpec other = byEndpointKey.putIfAbsent(e.key(), e);
         if (other != null) {
-          report.error(
-              Rule.KEY_COLLISION,
-              i,
+          report.add(Rule.KEY_COLLISION, b,
               e.readWrite() ? null : "readOnlyEndpoint",
               subject(b) + ": endpoint " + Ids.quote(e.id()) + " of branch " + Ids.quote(b.id())
                   + " and endpoint " + Ids.quote(other.id()) + " of " + subject(other.branch())
@@ -467,44 +429,6 @@ final class TopologyValidator {
     return b.extra()
         ? "branch " + Ids.quote(b.id()) + " (from " + extrasLabel + ")"
         : "@Branch " + b.constantName();
-  }
-
-  private static String fix(String raw) {
-    String suggestion = Ids.suggest(raw);
-    return suggestion == null ? "" : " Did you mean \"" + suggestion + "\"?";
-  }
-
-  private String didYouMean(String raw) {
-    String best = null;
-    int bestDistance = 3;
-    for (BranchSpec b : topology.branches()) {
-      int d = distance(raw, b.id());
-      if (d < bestDistance) {
-        best = b.id();
-        bestDistance = d;
-      }
-    }
-    return best == null ? "" : " Did you mean \"" + best + "\"?";
-  }
-
-  /** Levenshtein distance, for "did you mean" hints. */
-  static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 
   static String cu(double value) {

@@ -20,8 +20,7 @@ class AccessValidatorTest {
   private static final String SP = "6f1d6c2e-0a4b-4c5d-9e8f-1a2b3c4d5e6f";
 
   private static BranchSpec branch(String id) {
-    return new BranchSpec(BranchSpec.constantName(id), id, "", false, "", "readonly", 0, 0, 0, 0,
-        false, false);
+    return BranchSpec.builder(BranchSpec.constantName(id), id).build();
   }
 
   private static RoleSpec role(String id, String identity, String name, String... branches) {
@@ -234,7 +233,7 @@ class AccessValidatorTest {
         "names 2 principals"));
     Problem p = settings(grants(new GrantSpec("CAN_USE", "g", "", SP))).get(0);
     assertEquals("grants", p.attribute());
-    assertEquals(Problem.PROJECT, p.index());
+    assertEquals(null, p.subject());
   }
 
   @Test

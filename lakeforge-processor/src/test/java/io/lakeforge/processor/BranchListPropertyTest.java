@@ -94,7 +94,7 @@ class BranchListPropertyTest {
     Report report = TopologyValidator.validate(topology, "CUSTOM_BRANCHES");
 
     List<String> errors = report.problems().stream().filter(Problem::error)
-        .map(p -> p.rule().tag() + " " + Ids.quote(topology.branches().get(p.index()).id()))
+        .map(p -> p.rule().tag() + " " + Ids.quote(((BranchSpec) p.subject()).id()))
         .toList();
     assertEquals(expectedErrors(ids), errors, () -> report.problems().toString());
     report.problems().forEach(p -> assertTrue(

@@ -33,6 +33,23 @@ class GoldenOutputTest {
     assertEquals(Compiles.golden("expected/Lakes.java", java), java);
   }
 
+  /**
+   * Annotations take only constants: {@code Lakes.Ids.STAGING} is one, so a misspelt branch in an
+   * annotation (issue 19, 4) is a compile error, not a branch that exists only offline.
+   */
+  @Test
+  void branchIdsAreConstantsAnAnnotationAccepts() {
+    Compilation c = Compiles.compile(
+        com.google.testing.compile.JavaFileObjects.forResource("good/Showcase.java"),
+        Compiles.source("good.UsesIds", "package good;",
+            "@interface From { String value(); }",
+            "@From(Lakes.Ids.STAGING) final class UsesIds {",
+            "  static final String ID = Lakes.Ids.FEATURE_LOGIN;",
+            "  static { switch (ID) { case Lakes.Ids.QA: break; default: break; } }",
+            "}"));
+    assertEquals(Compilation.Status.SUCCESS, c.status(), c.diagnostics()::toString);
+  }
+
   @Test
   void accessYamlMatchesGoldenFile() throws IOException {
     Compilation access = Compiles.compileResources(List.of(), "good/Access.java");

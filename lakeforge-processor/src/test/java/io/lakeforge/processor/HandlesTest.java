@@ -57,10 +57,9 @@ class HandlesTest {
 
   @Test
   void eachBranchHandleDefaultsToTheFirstDatabaseDeclaredOnThatBranch() {
-    BranchSpec dev = new BranchSpec("DEV", "dev", "", false, "", "readonly", 0, 0, 0, 0, false,
-        false);
-    BranchSpec qa = new BranchSpec("QA", "qa", "", false, "", "", 0, 0, 0, 0, false, false);
-    BranchSpec ci = new BranchSpec("CI", "ci", "", false, "", "", 0, 0, 0, 0, false, false);
+    BranchSpec dev = BranchSpec.builder("DEV", "dev").build();
+    BranchSpec qa = BranchSpec.builder("QA", "qa").readOnlyEndpoint("").build();
+    BranchSpec ci = BranchSpec.builder("CI", "ci").readOnlyEndpoint("").build();
     Topology t = new Topology("p", "Branches", 0, "t.T", List.of(dev, qa, ci),
         List.of(new RoleSpec("APP", "app-role", "GROUP", "g", false, false, false, false,
             List.of("dev", "qa"))),
@@ -76,7 +75,7 @@ class HandlesTest {
 
   @Test
   void theAccessorCannotBeNamedAfterItsNestedClasses() {
-    BranchSpec dev = new BranchSpec("DEV", "dev", "", false, "", "", 0, 0, 0, 0, false, false);
+    BranchSpec dev = BranchSpec.builder("DEV", "dev").readOnlyEndpoint("").build();
     RoleSpec role = new RoleSpec("APP", "app-role", "GROUP", "g", false, false, false, false,
         List.of());
     DatabaseSpec db = new DatabaseSpec("ORDERS", "orders", "", "app-role", List.of());

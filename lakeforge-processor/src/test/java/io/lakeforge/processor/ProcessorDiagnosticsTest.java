@@ -56,7 +56,8 @@ class ProcessorDiagnosticsTest {
       "bad/AccessorClash.java", "bad/AccessorConstants.java", "bad/EnumProject.java",
       "bad/Roles.java", "bad/Databases.java", "bad/Compute.java", "bad/ProjectSettings.java",
       "bad/ProjectSettingsMore.java", "bad/Grants.java", "bad/Grants2.java", "bad/AccessOrphan.java",
-      "bad/AccessFields.java", "bad/AccessorNested.java", "bad/twoprojects/First.java,bad/twoprojects/Second.java"})
+      "bad/AccessFields.java", "bad/AccessorNested.java", "bad/Protected.java",
+      "bad/ConstantNames.java", "bad/twoprojects/First.java,bad/twoprojects/Second.java"})
   void everyProblemIsReportedOnItsLineAndNothingElse(String files) throws IOException {
     String[] resources = files.split(",");
     List<Expected> expected = new ArrayList<>();

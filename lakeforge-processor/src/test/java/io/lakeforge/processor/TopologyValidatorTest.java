@@ -14,14 +14,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 class TopologyValidatorTest {
 
   private static BranchSpec branch(String id) {
-    return new BranchSpec(BranchSpec.constantName(id), id, "", false, "", "readonly", 0, 0, 0, 0,
-        false, false);
+    return BranchSpec.builder(BranchSpec.constantName(id), id).build();
   }
 
   private static BranchSpec cu(String id, double min, double max, double primaryMin,
       double primaryMax) {
-    return new BranchSpec(BranchSpec.constantName(id), id, "", false, "", "readonly", min, max,
-        primaryMin, primaryMax, false, false);
+    return BranchSpec.builder(BranchSpec.constantName(id), id).minCu(min).maxCu(max)
+        .primaryMinCu(primaryMin).primaryMaxCu(primaryMax).build();
   }
 
   private static List<Problem> problems(BranchSpec... branches) {
@@ -51,8 +50,7 @@ class TopologyValidatorTest {
   @Test
   void aDeclaredProductionIsNotCountedTwice() {
     List<BranchSpec> ten = new ArrayList<>();
-    ten.add(new BranchSpec("PRODUCTION", "production", "", false, "", "readonly", 0, 0, 0, 0,
-        true, false));
+    ten.add(BranchSpec.builder("PRODUCTION", "production").replaceExisting(true).build());
     for (int i = 1; i <= 9; i++) {
       ten.add(branch("b" + i));
     }
@@ -61,10 +59,9 @@ class TopologyValidatorTest {
 
   @Test
   void aTtlParentNamesItsChildrenInGoodGrammar() {
-    BranchSpec parent = new BranchSpec("PARENT", "parent", "P1D", false, "", "readonly", 0, 0, 0, 0,
-        false, false);
-    BranchSpec a = new BranchSpec("A", "a", "", false, "parent", "readonly", 0, 0, 0, 0, false, false);
-    BranchSpec b = new BranchSpec("B", "b", "", false, "parent", "readonly", 0, 0, 0, 0, false, false);
+    BranchSpec parent = BranchSpec.builder("PARENT", "parent").ttl("P1D").build();
+    BranchSpec a = BranchSpec.builder("A", "a").from("parent").build();
+    BranchSpec b = BranchSpec.builder("B", "b").from("parent").build();
     assertTrue(only(parent, a).contains(": @Branch A branches from it, and a branch with children"
         + " cannot expire."), only(parent, a));
     assertTrue(only(parent, a, b).contains(": @Branch A, @Branch B branch from it,"), only(parent, a, b));
@@ -96,8 +93,8 @@ class TopologyValidatorTest {
 
   @Test
   void sizesWithoutAReadOnlyEndpointPointAtTheAttributeThatIsSet() {
-    BranchSpec min = new BranchSpec("X", "x", "", false, "", "", 1, 0, 0, 0, false, false);
-    BranchSpec max = new BranchSpec("X", "x", "", false, "", "", 0, 2, 0, 0, false, false);
+    BranchSpec min = BranchSpec.builder("X", "x").readOnlyEndpoint("").minCu(1).build();
+    BranchSpec max = BranchSpec.builder("X", "x").readOnlyEndpoint("").maxCu(2).build();
     assertEquals("minCu", problems(min).get(0).attribute());
     assertEquals("maxCu", problems(max).get(0).attribute());
   }
@@ -130,8 +127,9 @@ class TopologyValidatorTest {
 
   @Test
   void anEndpointKeyCollisionPointsAtTheEndpointAttribute() {
-    BranchSpec a = new BranchSpec("A", "a", "", false, "", "b-primary", 0, 0, 0, 0, false, false);
-    BranchSpec ab = new BranchSpec("A_B", "a-b", "", false, "", "", 0, 0, 1, 2, false, false);
+    BranchSpec a = BranchSpec.builder("A", "a").readOnlyEndpoint("b-primary").build();
+    BranchSpec ab = BranchSpec.builder("A_B", "a-b").readOnlyEndpoint("").primaryMinCu(1)
+        .primaryMaxCu(2).build();
     List<Problem> primaryLast = problems(a, ab);
     assertEquals(1, primaryLast.size(), primaryLast::toString);
     assertNull(primaryLast.get(0).attribute(), "primary is not an attribute's value");
@@ -142,11 +140,9 @@ class TopologyValidatorTest {
 
   @Test
   void didYouMeanOffersOnlyCloseIds() {
-    BranchSpec from = new BranchSpec("Q", "q", "", false, "abc", "readonly", 0, 0, 0, 0, false,
-        false);
+    BranchSpec from = BranchSpec.builder("Q", "q").from("abc").build();
     assertTrue(only(branch("dev"), from).endsWith("project's default branch."));
-    BranchSpec typo = new BranchSpec("Q", "q", "", false, "devv", "readonly", 0, 0, 0, 0, false,
-        false);
+    BranchSpec typo = BranchSpec.builder("Q", "q").from("devv").build();
     assertTrue(only(branch("dev"), branch("deep"), typo).endsWith("Did you mean \"dev\"?"));
   }
 
@@ -154,7 +150,7 @@ class TopologyValidatorTest {
   @CsvSource({"kitten, sitting, 3", "'', abc, 3", "abc, '', 3", "abc, abc, 0", "flaw, lawn, 2",
       "stagign, staging, 2", "a, b, 1", "ab, ba, 2"})
   void distanceIsLevenshtein(String a, String b, int expected) {
-    assertEquals(expected, TopologyValidator.distance(a, b));
+    assertEquals(expected, Suggestions.distance(a, b));
   }
 
   @Test
