@@ -9,19 +9,25 @@ import io.lakeforge.annotations.BranchRef;
 import io.lakeforge.runtime.BranchInfo;
 import io.lakeforge.runtime.LakebaseBranchException;
 import io.lakeforge.runtime.LakebaseBranches;
+import io.lakeforge.annotations.LakebaseIds;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * {@code branch create|delete|list|extend}: ephemeral branches through the Lakebase API, for CI and
@@ -44,8 +50,14 @@ final class BranchCommand {
         --from SOURCE    the source branch id, e.g. staging
         --ttl T          expiry from now: 30m, 12h, 7d, 604800s or ISO-8601 (default 7d, at most 30d)
         --budget T       how long create waits for the branch and its endpoint (default 10m)
-        --declared LIST  the topology's branch ids, never deleted or extended here
-                         (default: CUSTOM_BRANCHES; production is always protected)
+        --topology FILE  the compiled topology, the bundle file LakeForge generates (default:
+                         resources/lakebase.yml in the working directory); its branches and
+                         every protected branch are never created, extended, migrated or
+                         deleted here
+        --declared LIST  more declared branch ids, treated like the topology's
+                         (default: CUSTOM_BRANCHES; production is always declared)
+        --force          without a topology, act on a branch that does not look like one
+                         LakeForge creates (see below)
         --migrations DIR Flyway SQL migrations (V1__name.sql ...) to apply to an ephemeral branch,
                          through LakebaseDataSource (PGDATABASE, PGPORT, PGSSLMODE, ... apply)
         --show-server-messages
@@ -53,6 +65,8 @@ final class BranchCommand {
                          default, since they can carry table data into a public CI log
         --output json    machine-readable output (default: text); a failure is then one JSON
                          object on standard error: {"error": ..., "exit_status": 1, ...}
+      Without a topology file these commands act only on branches LakeForge creates: ids
+      pr-<number> (previews) or test-<suffix> (the test kit) that have an expiry.
       Authentication: the Databricks SDK's default chain (DATABRICKS_HOST with OAuth M2M,
       DATABRICKS_AUTH_TYPE=github-oidc, a profile, ...).
       Errors are one line on standard error, secrets masked: error: lakeforge branch ...: ...
@@ -60,9 +74,15 @@ final class BranchCommand {
       """;
 
   private static final Set<String> FLAGS = Set.of("--project", "--branch", "--from", "--ttl",
-      "--budget", "--declared", "--output", "--migrations");
+      "--budget", "--declared", "--output", "--migrations", "--topology");
   /** Options without a value. */
-  private static final Set<String> SWITCHES = Set.of("--show-server-messages");
+  private static final Set<String> SWITCHES = Set.of("--show-server-messages", "--force");
+
+  private static final List<String> SUBCOMMANDS =
+      List.of("create", "extend", "delete", "list", "migrate");
+
+  /** The ids LakeForge gives the branches it creates: previews and the test kit's. */
+  static final Pattern LAKEFORGE_IDS = Pattern.compile("pr-[0-9]+|test-[a-z0-9]+");
 
   private BranchCommand() {}
 
@@ -70,8 +90,8 @@ final class BranchCommand {
    * Runs a branch subcommand. Every failure, an unexpected exception included, ends as one
    * {@link ErrorReport} line, never a stack trace.
    */
-  static int run(Map<String, String> env, String[] args, PrintStream out, PrintStream err,
-      Supplier<WorkspaceClient> clients) {
+  static int run(Map<String, String> env, String[] args, Path workDir, PrintStream out,
+      PrintStream err, Supplier<WorkspaceClient> clients) {
     if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
       if (args.length == 0) {
         err.print(USAGE);
@@ -80,16 +100,20 @@ final class BranchCommand {
       out.print(USAGE);
       return 0;
     }
-    String command = "branch " + args[0];
     ErrorReport report = new ErrorReport(Redactor.of(env), wantsJson(args), err);
+    if (!SUBCOMMANDS.contains(args[0])) {
+      return report.usage("branch", "unknown command \"branch " + args[0] + "\"; the branch"
+          + " commands are " + String.join(", ", SUBCOMMANDS));
+    }
+    String command = "branch " + args[0];
     try {
-      return run(env, args, out, err, clients, report);
+      return run(env, args, workDir, out, err, clients, report);
     } catch (RuntimeException e) {
       return report.fail(command, unexpected(e));
     }
   }
 
-  private static int run(Map<String, String> env, String[] args, PrintStream out,
+  private static int run(Map<String, String> env, String[] args, Path workDir, PrintStream out,
       PrintStream err, Supplier<WorkspaceClient> clients, ErrorReport report) {
     String sub = args[0];
     String command = "branch " + sub;
@@ -136,45 +160,66 @@ final class BranchCommand {
     } else {
       return report.usage(command, "--output is text or json, not \"" + output + "\"");
     }
-    if (!switches.isEmpty() && !sub.equals("migrate")) {
+    if (switches.contains("--show-server-messages") && !sub.equals("migrate")) {
       return report.usage(command, "--show-server-messages is an option of branch migrate");
     }
     String branch = opts.get("--branch");
     Duration ttl;
     Duration budget;
+    String ttlText = opts.getOrDefault("--ttl", "7d");
     try {
-      ttl = duration(opts.getOrDefault("--ttl", "7d"));
+      ttl = duration(ttlText);
       budget = duration(opts.getOrDefault("--budget", "10m"));
     } catch (IllegalArgumentException e) {
       return report.usage(command, e.getMessage());
     }
-    List<BranchRef> declared = new ArrayList<>();
-    declared.add(new BranchRef(project, "production", BranchRef.PRIMARY, ""));
+    if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(LakebaseBranches.MAX_TTL) > 0) {
+      return report.usage(command, "--ttl " + ttlText + " is outside what Lakebase allows: a"
+          + " branch expires at most 30 days (30d) from now, and after more than 0s. Use e.g. 7d"
+          + " or 30d.");
+    }
+    boolean mutates = !sub.equals("list");
+    if (mutates && (branch == null || branch.isBlank())) {
+      return report.usage(command, "branch " + sub + " needs --branch");
+    }
+    if (mutates && !LakebaseIds.isValid(branch)) {
+      return report.usage(command, "--branch \"" + branch + "\" is not a valid branch id: "
+          + LakebaseIds.RULE + ". For a pull request use e.g. pr-42.");
+    }
+    TopologyFile topology;
+    try {
+      topology = topology(opts.get("--topology"), workDir);
+    } catch (IllegalArgumentException e) {
+      return report.usage(command, e.getMessage());
+    }
+    Set<String> declaredIds = new LinkedHashSet<>();
+    declaredIds.add("production");
+    if (topology != null) {
+      declaredIds.addAll(topology.branches().keySet());
+    }
     for (String id : opts.getOrDefault("--declared", env.getOrDefault("CUSTOM_BRANCHES", ""))
         .split(",")) {
       if (!id.isBlank()) {
-        declared.add(new BranchRef(project, id.strip(), BranchRef.PRIMARY, ""));
+        declaredIds.add(id.strip());
       }
     }
-    switch (sub) {
-      case "create", "extend", "delete", "migrate" -> {
-        if (branch == null || branch.isBlank()) {
-          return report.usage(command, "branch " + sub + " needs --branch");
-        }
-      }
-      case "list" -> {
-        // No branch needed.
-      }
-      default -> {
-        return report.usage("branch", "unknown subcommand \"" + sub + "\"");
-      }
+    List<BranchRef> declared = new ArrayList<>();
+    for (String id : declaredIds) {
+      declared.add(new BranchRef(project, id, BranchRef.PRIMARY, ""));
     }
+    boolean force = switches.contains("--force");
+    String path = "projects/" + project + "/branches/" + branch;
     if (sub.equals("migrate") && !opts.containsKey("--migrations")) {
       return report.usage(command,
           "branch migrate needs --migrations (a directory of SQL migrations)");
     }
     if (sub.equals("create") && !opts.containsKey("--from")) {
       return report.usage(command, "branch create needs --from (the source branch id)");
+    }
+    if (mutates && topology == null && !force && !declaredIds.contains(branch)
+        && !LAKEFORGE_IDS.matcher(branch).matches()) {
+      return report.fail(command, "refusing to " + sub + " " + path + ": " + NO_TOPOLOGY
+          + " and " + branch + " is not such an id.");
     }
     WorkspaceClient client = null;
     try {
@@ -188,6 +233,19 @@ final class BranchCommand {
     }
     try {
       LakebaseBranches branches = LakebaseBranches.of(client, project, declared);
+      if (mutates && !declaredIds.contains(branch)) {
+        // Declared ones are refused by LakebaseBranches and Migrate, with their own reason.
+        Optional<BranchInfo> existing = branches.find(branch);
+        if (existing.isPresent() && existing.get().isProtected()) {
+          return report.fail(command, "refusing to " + sub + " " + path + ": it is protected;"
+              + " a protected branch is the bundle's or a person's, never an ephemeral one.");
+        }
+        if (existing.isPresent() && topology == null && !force
+            && existing.get().expireTime() == null) {
+          return report.fail(command, "refusing to " + sub + " " + path + ": " + NO_TOPOLOGY
+              + ", and this branch has no expiry, so LakeForge did not create it.");
+        }
+      }
       switch (sub) {
         case "create" -> {
           BranchRef source = declared.stream()
@@ -207,7 +265,6 @@ final class BranchCommand {
         }
         case "delete" -> {
           boolean deleted = branches.delete(branch);
-          String path = "projects/" + project + "/branches/" + branch;
           if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("branch", path);
@@ -222,14 +279,17 @@ final class BranchCommand {
           if (json) {
             List<Object> list = new ArrayList<>();
             for (BranchInfo b : all) {
-              list.add(fields(b));
+              // The host as create shows it: list() reads branches only.
+              list.add(fields(LakebaseIds.isValid(b.branchId())
+                  ? branches.find(b.branchId()).orElse(b) : b));
             }
             out.println(write(Map.of("branches", list)));
           } else {
             for (BranchInfo b : all) {
-              out.printf("%-28s %-9s %-10s %s%n", b.branchId(),
+              out.printf("%-28s %-9s %-10s %-13s %s%n", b.branchId(),
                   b.kind().name().toLowerCase(Locale.ROOT),
                   b.sourceBranchId() == null ? "-" : b.sourceBranchId(),
+                  b.isProtected() ? "protected" : "not protected",
                   b.expireTime() == null ? "no expiry" : "expires " + b.expireTime());
             }
           }
@@ -243,8 +303,33 @@ final class BranchCommand {
     }
   }
 
+  static final String NO_TOPOLOGY = "no topology was found (" + TopologyFile.DEFAULT
+      + " in the working directory, or --topology FILE), and without one the branch commands"
+      + " act only on branches LakeForge creates: ids pr-<number> or test-<suffix> with an"
+      + " expiry. Pass --topology, or --force if you are sure";
+
+  /**
+   * The compiled topology: {@code --topology FILE}, else the bundle file in the working
+   * directory if there is one, else {@code null}.
+   *
+   * @throws IllegalArgumentException when the named or found file cannot be read as one
+   */
+  private static TopologyFile topology(String option, Path workDir) {
+    Path file = workDir.resolve(option != null ? Path.of(option) : TopologyFile.DEFAULT);
+    if (option == null && !Files.isRegularFile(file)) {
+      return null;
+    }
+    try {
+      return TopologyFile.read(file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--topology " + file + " cannot be read ("
+          + e.getClass().getSimpleName() + "); name the bundle file LakeForge generated,"
+          + " resources/lakebase.yml");
+    }
+  }
+
   /** Whether the arguments ask for JSON, looked up before they are parsed (for usage errors). */
-  private static boolean wantsJson(String[] args) {
+  static boolean wantsJson(String[] args) {
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--output=json")
           || (args[i].equals("--output") && i + 1 < args.length && args[i + 1].equals("json"))) {

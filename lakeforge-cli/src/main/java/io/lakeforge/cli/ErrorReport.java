@@ -54,7 +54,7 @@ final class ErrorReport {
       m.putAll(details);
       err.println(BranchCommand.write(m));
     } else {
-      err.println("error: lakeforge " + command + ": " + line);
+      err.println("error: lakeforge" + (command.isEmpty() ? "" : " " + command) + ": " + line);
     }
     return status;
   }

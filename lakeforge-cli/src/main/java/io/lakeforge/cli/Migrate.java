@@ -74,22 +74,33 @@ final class Migrate {
     Redactor redactor = report.redactor();
     FlywayLog.show(showServerMessages ? line -> err.println(redactor.line(line)) : null);
     try (LakebaseDataSource data = LakebaseDataSource.create(config, client)) {
-      MigrateResult result = Flyway.configure(Migrate.class.getClassLoader())
+      Flyway flyway = Flyway.configure(Migrate.class.getClassLoader())
           .loggers(FlywayLog.class.getName())
           .dataSource(data)
           .locations("filesystem:" + migrations)
           .sqlMigrationSuffixes(".sql")
-          .load()
-          .migrate();
+          .load();
+      MigrateResult result = flyway.migrate();
+      // Flyway leaves targetSchemaVersion null when nothing was applied: the branch's version is
+      // then its current one (null before any migration).
+      String version = result.targetSchemaVersion;
+      if (version == null && flyway.info().current() != null
+          && flyway.info().current().getVersion() != null) {
+        version = flyway.info().current().getVersion().getVersion();
+      }
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("branch", info.branchPath());
         m.put("migrations_executed", result.migrationsExecuted);
-        m.put("schema_version", result.targetSchemaVersion);
+        m.put("schema_version", version);
         out.println(BranchCommand.write(m));
       } else {
-        out.println("migrated " + info.branchPath() + ": " + result.migrationsExecuted
-            + " migration(s) applied, schema version " + result.targetSchemaVersion);
+        out.println((result.migrationsExecuted == 0
+            ? "nothing to migrate on " + info.branchPath() + ": "
+            : "migrated " + info.branchPath() + ": " + result.migrationsExecuted
+                + " migration(s) applied, ")
+            + (version == null ? "no schema version yet (no migration applied)"
+                : "schema version " + version));
       }
       return 0;
     } catch (FlywayException e) {

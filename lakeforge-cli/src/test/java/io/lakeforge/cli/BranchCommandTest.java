@@ -115,9 +115,9 @@ class BranchCommandTest {
     Run declared = run("branch", "delete", "--project", "shop", "--branch", "staging");
     assertEquals(1, declared.code());
     assertTrue(declared.err().contains("declares it"), declared.err());
-    Run conflict = run("branch", "create", "--project", "shop", "--branch", "Bad_Id", "--from",
+    Run badId = run("branch", "create", "--project", "shop", "--branch", "Bad_Id", "--from",
         "staging");
-    assertEquals(1, conflict.code());
+    assertEquals(2, badId.code(), "a bad id is a usage error, refused before any call");
 
     assertEquals(2, run("branch").code());
     assertEquals(2, run("branch", "create", "--project", "shop", "--branch", "x").code(),
