@@ -57,6 +57,8 @@ public final class BundleMojo extends AbstractMojo {
   @Parameter(defaultValue = "${project}", readonly = true, required = true)
   private MavenProject project;
 
+  private Path bundle;
+
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
     if (skip) {
@@ -65,7 +67,7 @@ public final class BundleMojo extends AbstractMojo {
     branches = branches == null ? "" : branches.strip();
     try {
       GeneratedTopology topology = generated(project);
-      Path bundle = bundleFolder(project, bundleDirectory);
+      bundle = bundleFolder(project, bundleDirectory).toAbsolutePath().normalize();
       Path target = bundle.resolve(BundleFolder.RESOURCE);
       if (checking()) {
         compare(topology, target);
@@ -173,11 +175,11 @@ public final class BundleMojo extends AbstractMojo {
     return "the files differ in line endings";
   }
 
+  /** A file of the bundle as the bundle names it ({@code resources/lakebase.yml}). */
   private String shown(Path file) {
-    Path base = project.getBasedir().toPath().toAbsolutePath();
     Path abs = file.toAbsolutePath().normalize();
-    Path root = base.getParent() != null && abs.startsWith(base.getParent()) ? base.getParent() : base;
-    return abs.startsWith(root) ? root.relativize(abs).toString() : abs.toString();
+    return bundle != null && abs.startsWith(bundle) ? bundle.relativize(abs).toString()
+        : abs.toString();
   }
 
   private String describe() {

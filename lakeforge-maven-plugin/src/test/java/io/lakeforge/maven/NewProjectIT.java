@@ -1,0 +1,169 @@
+package io.lakeforge.maven;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A team's topology module written from scratch ({@code src/it/new-team}: the BOM, the annotations
+ * and the plugin, nothing from sample-infra), built with the real Maven Wrapper against the
+ * artifacts of this build (maven-invoker-plugin:install put them in {@code target/it-repo}; every
+ * other artifact comes from the building user's local repository, so no network is needed). The
+ * steps build on each other, in order.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class NewProjectIT {
+
+  private static Path project;
+  private static Path bundleFile;
+  private static Path resource;
+
+  @BeforeAll
+  static void writeTheProject() throws IOException {
+    Path work = Paths.get(property("lakeforge.it.work"));
+    FileTrees.delete(work);
+    project = work.resolve("new-team");
+    Path sources = Paths.get(property("lakeforge.it.sources"));
+    try (Stream<Path> files = Files.walk(sources)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        Path target = work.resolve(sources.relativize(file).toString());
+        Files.createDirectories(target.getParent());
+        Files.writeString(target, Files.readString(file, UTF_8)
+            .replace("@lakeforge.version@", property("lakeforge.version"))
+            .replace("@buildingRepositoryUrl@",
+                Paths.get(property("lakeforge.it.buildingRepository")).toUri().toString()), UTF_8);
+      }
+    }
+    bundleFile = project.resolve("databricks.yml");
+    resource = project.resolve("resources/lakebase.yml");
+  }
+
+  @Test
+  @Order(1)
+  void initBundleWritesADatabricksYmlDeclaringEveryVariable() throws Exception {
+    Build init = maven(Map.of(), "lakeforge:init-bundle");
+    assertEquals(0, init.exitCode(), init.output());
+    String bundle = Files.readString(bundleFile, UTF_8);
+    assertTrue(bundle.contains("  name: shop-db\n"), bundle);
+    assertTrue(bundle.contains("  shop_app:\n"), bundle);
+    assertTrue(bundle.contains("  project_name:\n"), bundle);
+    assertTrue(bundle.contains("    default: shop-db\n"), bundle);
+    assertTrue(bundle.contains("  - resources/*.yml\n"), bundle);
+  }
+
+  @Test
+  @Order(2)
+  void theBuildPlacesTheCurrentTopologyInTheBundle() throws Exception {
+    Files.delete(resource);
+    Build build = maven(Map.of(), "process-classes");
+    assertEquals(0, build.exitCode(), build.output());
+    assertEquals(Files.readString(generated(), UTF_8), Files.readString(resource, UTF_8));
+    assertTrue(Files.readString(resource, UTF_8).contains("branch_id: staging\n"));
+    assertTrue(build.output().contains("LakeForge: updated resources/lakebase.yml"), build.output());
+  }
+
+  @Test
+  @Order(3)
+  void extraBranchesOfOneBuildReachTheFileThoughNoSourceChanged() throws Exception {
+    Build withExtra = maven(Map.of(), "process-classes", "-Dlakeforge.branches=feature-x");
+    assertEquals(0, withExtra.exitCode(), withExtra.output());
+    assertTrue(Files.readString(resource, UTF_8).contains("branch_id: feature-x\n"),
+        withExtra.output());
+
+    Build without = maven(Map.of(), "process-classes");
+    assertEquals(0, without.exitCode(), without.output());
+    assertFalse(Files.readString(resource, UTF_8).contains("feature-x"), without.output());
+  }
+
+  @Test
+  @Order(4)
+  void aBuildWithNothingChangedCompilesNothing() throws Exception {
+    Build again = maven(Map.of(), "process-classes");
+    assertEquals(0, again.exitCode(), again.output());
+    assertTrue(again.output().contains("LakeForge: topology up to date"), again.output());
+    assertTrue(again.output().contains("Nothing to compile"), again.output());
+    assertFalse(again.output().contains("Compiling "), again.output());
+  }
+
+  @Test
+  @Order(5)
+  void aStaleCommittedFileFailsTheBuildInCi() throws Exception {
+    String current = Files.readString(resource, UTF_8);
+    Files.writeString(resource, current.replace("branch_id: dev", "branch_id: development"), UTF_8);
+    Build ci = maven(Map.of("CI", "true"), "process-classes");
+    assertNotEquals(0, ci.exitCode(), ci.output());
+    assertTrue(ci.output().contains("resources/lakebase.yml is stale"), ci.output());
+    assertTrue(Files.readString(resource, UTF_8).contains("branch_id: development"),
+        "the check writes nothing");
+    Files.writeString(resource, current, UTF_8);
+  }
+
+  @Test
+  @Order(6)
+  void anUndeclaredVariableFailsWithTheSnippetToPaste() throws Exception {
+    String bundle = Files.readString(bundleFile, UTF_8);
+    Files.writeString(bundleFile, bundle.replace("  shop_app:\n", "  shop_application:\n"), UTF_8);
+    Build build = maven(Map.of(), "process-classes");
+    assertNotEquals(0, build.exitCode(), build.output());
+    assertTrue(build.output().contains("references shop_app, which databricks.yml does not declare"),
+        build.output());
+    assertTrue(build.output().contains("  shop_app:\n"), build.output());
+    assertTrue(build.output().contains("description: TODO say what shop_app is"), build.output());
+    Files.writeString(bundleFile, bundle, UTF_8);
+  }
+
+  private static Path generated() {
+    return project.resolve("target/classes/META-INF/lakeforge/shop-db/lakebase.yml");
+  }
+
+  record Build(int exitCode, String output) {}
+
+  private static Build maven(Map<String, String> env, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(property("lakeforge.it.mvnw"), "-B", "-ntp",
+        "-s", project.getParent().resolve("settings.xml").toString(),
+        "-Dmaven.repo.local=" + property("lakeforge.it.repository")));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(project.toFile())
+        .redirectErrorStream(true);
+    builder.environment().remove("CI");
+    builder.environment().remove("MAVEN_ARGS");
+    // Short builds: a JVM that starts fast matters more than peak speed.
+    builder.environment().put("MAVEN_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+    builder.environment().putAll(env);
+    Path log = Files.createTempFile(project.getParent(), "maven", ".log");
+    builder.redirectOutput(log.toFile());
+    Process process = builder.start();
+    if (!process.waitFor(2, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new AssertionError("Maven did not finish in 2 minutes:\n" + Files.readString(log));
+    }
+    return new Build(process.exitValue(), Files.readString(log, UTF_8));
+  }
+
+  private static String property(String name) {
+    String value = System.getProperty(name);
+    if (value == null) {
+      throw new IllegalStateException(name + " is not set: run this test through Maven (verify)");
+    }
+    return value;
+  }
+}
