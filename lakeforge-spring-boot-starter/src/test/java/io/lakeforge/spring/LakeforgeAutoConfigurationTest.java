@@ -38,6 +38,7 @@ class LakeforgeAutoConfigurationTest {
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
       .withConfiguration(AutoConfigurations.of(LakeforgeAutoConfiguration.class,
+          LakebaseHealthAutoConfiguration.class, LakebaseMetricsAutoConfiguration.class,
           DataSourceAutoConfiguration.class));
 
   @BeforeEach
@@ -119,15 +120,20 @@ class LakeforgeAutoConfigurationTest {
   }
 
   @Test
-  void aUserDataSourceMakesTheStarterBackOffEntirely() {
+  void aUserDataSourceReplacesTheStartersButKeepsTheLakebaseBean() {
     DataSource mine = new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:1/none");
     withEndpoint().withBean("myDataSource", DataSource.class, () -> mine).run(context -> {
       assertThat(context).hasNotFailed();
       assertThat(context.getBean(DataSource.class)).isSameAs(mine);
       assertThat(context).doesNotHaveBean(LakebasePool.class);
-      assertThat(context).doesNotHaveBean(Lakebase.class);
-      assertThat(context).doesNotHaveBean(LakebaseConfig.class);
+      assertThat(context).doesNotHaveBean(LakebaseHealthIndicator.class);
+      assertThat(context).doesNotHaveBean(LakebaseMetrics.class);
       assertThat(emulator.credentialCalls()).isZero();
+      // Branch contexts still come from the Lakebase bean.
+      Lakebase lakebase = context.getBean(Lakebase.class);
+      assertThat(lakebase.readWrite(new io.lakeforge.annotations.BranchRef("lakeforge-main",
+          "dev", "primary", "", TestLakebase.DATABASE)).fetchValue(DSL.currentUser()))
+          .isEqualTo(TestLakebase.ROLE);
     });
   }
 
@@ -203,39 +209,20 @@ class LakeforgeAutoConfigurationTest {
   }
 
   @Test
-  void healthIsUpThenDownWithAReasonWhenTheApiStopsMinting() throws Exception {
-    emulator.tokenLifetime(Duration.ofSeconds(4));
-    try {
-      withEndpoint().withPropertyValues("lakeforge.refresh-margin=1s", "lakeforge.api-attempts=2")
-          .run(context -> {
-            LakebaseHealthIndicator health = context.getBean(LakebaseHealthIndicator.class);
-            Health up = health.health();
-            assertThat(up.getStatus()).isEqualTo(Status.UP);
-            assertThat(up.getDetails()).containsKeys("credentialAge", "credentialExpiresIn",
-                "active", "idle", "pending", "max");
-            emulator.randomFaults(1.0, 0, 7);
-            Health down = up;
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            // Only health checks from here: the idle connection keeps working, the credential
-            // expires, and the check finds that no new connection can log in.
-            while (down.getStatus().equals(Status.UP) && System.nanoTime() < end) {
-              Thread.sleep(200);
-              down = health.health();
-            }
-            assertThat(down.getStatus()).isEqualTo(Status.DOWN);
-            assertThat(String.valueOf(down.getDetails().get("reason")))
-                .contains("No valid Lakebase credential");
-            String shown = down.getDetails().toString();
-            assertThat(shown).contains("lastRefreshError");
-            for (String secret : emulator.secrets()) {
-              assertThat(shown).doesNotContain(secret);
-            }
-            assertThat(shown).doesNotContain("127.0.0.1").doesNotContain(TestLakebase.ROLE);
-          });
-    } finally {
-      emulator.randomFaults(0, 0, 7);
-      emulator.tokenLifetime(Duration.ofHours(1));
-    }
+  void healthIsItsOwnAutoConfigurationAndAnswersFromState() {
+    withEndpoint().run(context -> {
+      Health up = context.getBean(LakebaseHealthIndicator.class).health();
+      assertThat(up.getStatus()).isEqualTo(Status.UP);
+      assertThat(up.getDetails()).containsEntry("state", "serving").containsKeys("credentialAge",
+          "credentialExpiresIn", "active", "idle", "pending", "max");
+    });
+    withEndpoint().withPropertyValues("management.health.lakebase.enabled=false")
+        .run(context -> assertThat(context).doesNotHaveBean(LakebaseHealthIndicator.class));
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(LakeforgeAutoConfiguration.class,
+            LakebaseHealthAutoConfiguration.class))
+        .withPropertyValues(server()).withBean(WorkspaceClient.class, env::client)
+        .run(context -> assertThat(context).doesNotHaveBean(LakebaseHealthIndicator.class));
   }
 
   @Test
