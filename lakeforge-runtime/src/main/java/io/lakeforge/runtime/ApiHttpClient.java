@@ -48,15 +48,20 @@ import org.apache.http.util.EntityUtils;
  * the process, which ends after a second without deadlines. Bodies are read in full (every
  * LakeForge call answers JSON); the SDK's own retries are off in the callers.
  *
- * <p>{@link #close()} aborts every request in flight and closes the connections; a request cut
- * by the close, and any request after it, fails with {@link LakebaseClosedException} rather than
- * an {@link IOException}, so the SDK does not log a closing as a failure.
+ * <p>One client (and the SDK configuration over it, with its OAuth token) serves every LakeForge
+ * object of the process that uses the same application client and {@code apiTimeout}; each user
+ * runs its requests in its own {@link Scope}. {@link Scope#close()} aborts that user's requests,
+ * {@link #close()} every request in flight and the connections; a request cut by either, and any
+ * request after it, fails with {@link LakebaseClosedException} rather than an {@link
+ * IOException}, so the SDK does not log a closing as a failure.
  */
 final class ApiHttpClient implements HttpClient, AutoCloseable {
 
   private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
-  /** The end of the caller's current attempt, as {@link System#nanoTime()}; 0 when none. */
-  private static final ThreadLocal<long[]> ATTEMPT_END = ThreadLocal.withInitial(() -> new long[1]);
+  /** The caller's current attempt: its end ({@link System#nanoTime()}, 0 when none) and scope. */
+  private static final ThreadLocal<Attempt> ATTEMPT = ThreadLocal.withInitial(Attempt::new);
+
+  private static final int MAX_CONNECTIONS = 32;
 
   private final long timeoutNanos;
   private final PoolingHttpClientConnectionManager connections;
@@ -69,8 +74,9 @@ final class ApiHttpClient implements HttpClient, AutoCloseable {
     this.timeoutNanos = timeout.toNanos();
     int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
     connections = new PoolingHttpClientConnectionManager();
-    connections.setMaxTotal(4);
-    connections.setDefaultMaxPerRoute(4);
+    // Shared by every endpoint's credential cache of the process: many refreshes may run at once.
+    connections.setMaxTotal(MAX_CONNECTIONS);
+    connections.setDefaultMaxPerRoute(MAX_CONNECTIONS);
     config = RequestConfig.custom()
         .setConnectTimeout(millis)
         .setSocketTimeout(millis)
@@ -97,22 +103,55 @@ final class ApiHttpClient implements HttpClient, AutoCloseable {
 
   /**
    * Runs one attempt of a call: every request the SDK makes for it on this thread ends by
-   * {@code endNanos} ({@link System#nanoTime()}).
+   * {@code endNanos} ({@link System#nanoTime()}), and {@link Scope#close()} aborts it.
    */
-  static <T> T attempt(long endNanos, java.util.function.Supplier<T> call) {
-    long[] slot = ATTEMPT_END.get();
-    long outer = slot[0];
-    slot[0] = endNanos;
+  static <T> T attempt(long endNanos, Scope scope, java.util.function.Supplier<T> call) {
+    Attempt slot = ATTEMPT.get();
+    long outerEnd = slot.end;
+    Scope outerScope = slot.scope;
+    slot.end = endNanos;
+    slot.scope = scope;
     try {
       return call.get();
     } finally {
-      slot[0] = outer;
+      slot.end = outerEnd;
+      slot.scope = outerScope;
+    }
+  }
+
+  /** Mutable per thread, so an attempt allocates nothing for its bookkeeping. */
+  private static final class Attempt {
+    long end;
+    @org.jspecify.annotations.Nullable Scope scope;
+  }
+
+  /**
+   * The requests of one user of a shared client: {@link #close()} aborts them, and fails that
+   * user's later requests as closed, without touching the other users' requests.
+   */
+  static final class Scope implements AutoCloseable {
+    private final Set<HttpRequestBase> inFlight = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    boolean isClosed() {
+      return closed;
+    }
+
+    /** Aborts this scope's requests in flight. Idempotent. */
+    @Override
+    public void close() {
+      closed = true;
+      for (HttpRequestBase r : inFlight) {
+        r.abort();
+      }
     }
   }
 
   @Override
   public Response execute(Request in) throws IOException {
-    if (closed) {
+    Attempt current = ATTEMPT.get();
+    Scope scope = current.scope;
+    if (closed || scope != null && scope.closed) {
       throw closed();
     }
     HttpRequestBase request = transform(in);
@@ -122,7 +161,7 @@ final class ApiHttpClient implements HttpClient, AutoCloseable {
     }
     long start = System.nanoTime();
     long end = start + timeoutNanos;
-    long attemptEnd = ATTEMPT_END.get()[0];
+    long attemptEnd = current.end;
     if (attemptEnd != 0 && attemptEnd - end < 0) {
       end = attemptEnd;
     }
@@ -136,8 +175,11 @@ final class ApiHttpClient implements HttpClient, AutoCloseable {
       request.abort();
     }, left, TimeUnit.NANOSECONDS);
     inFlight.add(request);
+    if (scope != null) {
+      scope.inFlight.add(request);
+    }
     try {
-      if (closed) { // close() ran between the check above and the registration
+      if (closed || scope != null && scope.closed) { // closed between the check and the registration
         throw closed();
       }
       try (CloseableHttpResponse response = http.execute(request)) {
@@ -147,7 +189,7 @@ final class ApiHttpClient implements HttpClient, AutoCloseable {
             response.getStatusLine().getReasonPhrase(), headers(response.getAllHeaders()), body);
       }
     } catch (IOException | RuntimeException e) {
-      if (closed) {
+      if (closed || scope != null && scope.closed) {
         throw closed();
       }
       if (expired.get()) {
@@ -158,6 +200,9 @@ final class ApiHttpClient implements HttpClient, AutoCloseable {
     } finally {
       timer.cancel(false);
       inFlight.remove(request);
+      if (scope != null) {
+        scope.inFlight.remove(request);
+      }
     }
   }
 

@@ -15,14 +15,17 @@ import com.databricks.sdk.service.postgres.PostgresAPI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The Databricks API calls LakeForge makes, over LakeForge's own HTTP client: a private copy of
- * the application's SDK configuration (same host and authentication) whose connect, read and
+ * The Databricks API calls LakeForge makes, over LakeForge's own HTTP client shared by the process
+ * per application client and {@code apiTimeout}: a private copy of the application's SDK
+ * configuration (same host and authentication) whose connect, read and
  * pool-wait timeouts all equal {@code apiTimeout}, and which aborts every attempt when
  * {@code apiTimeout} has passed since it began, however the answer trickles in ({@link
  * ApiHttpClient}): a hanging API never holds the application's HTTP connections and every call
@@ -35,36 +38,87 @@ final class DatabricksCalls implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("io.lakeforge.runtime");
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
-  private final PostgresAPI postgres;
-  private final CurrentUserAPI currentUser;
-  private final ApiHttpClient http;
+  /** Shared clients by application configuration (identity) and apiTimeout; guarded by itself. */
+  private static final Map<ApiKey, Api> APIS = new HashMap<>();
+
+  private final Api api;
+  private final ApiHttpClient.Scope scope = new ApiHttpClient.Scope();
   private final Duration timeout;
   private final int attempts;
   private final Duration backoff;
   private final Clock clock;
   private volatile boolean closed;
 
+  /**
+   * Calls over the process's shared API client for {@code client}'s configuration and
+   * {@code apiTimeout}: every user of one application client authenticates once (one OAuth
+   * token), whatever the number of endpoints and branches. {@link #close()} ends this user's
+   * requests; the last user closes the shared client.
+   */
   DatabricksCalls(WorkspaceClient client, LakebaseConfig settings, Clock clock) {
     this.timeout = settings.apiTimeout();
     this.attempts = settings.apiAttempts();
     this.backoff = settings.apiBackoff();
     this.clock = clock;
-    http = new ApiHttpClient(timeout);
-    DatabricksConfig shared = client.config();
-    // A private copy without the shared header factory: it authenticates again through our own
-    // HTTP client, so neither OAuth nor API calls touch the application's connections. The SDK's
-    // DEBUG request log prints response bodies, and a credential response body is the credential:
-    // truncating logged values to a byte keeps the log useful (keys, status) without the token.
-    DatabricksConfig config = shared.newWithWorkspaceHost(shared.getHost())
-        .setAzureWorkspaceResourceId(shared.getAzureWorkspaceResourceId())
-        .setHttpClient(http)
-        .setDebugTruncateBytes(1);
-    ApiClient api = new ApiClient.Builder()
-        .withDatabricksConfig(config)
-        .withRetryStrategyPicker(request -> error -> false)
-        .build();
-    this.postgres = new PostgresAPI(api);
-    this.currentUser = new CurrentUserAPI(api);
+    ApiKey key = new ApiKey(client.config(), timeout);
+    synchronized (APIS) {
+      Api shared = APIS.get(key);
+      if (shared == null) {
+        shared = new Api(key, client.config(), timeout);
+        APIS.put(key, shared);
+      }
+      shared.users++;
+      this.api = shared;
+    }
+  }
+
+  /** Shared API clients open in the process, for tests. */
+  static int sharedClients() {
+    synchronized (APIS) {
+      return APIS.size();
+    }
+  }
+
+  /** The application's configuration by identity: a different client may hold other credentials. */
+  private record ApiKey(DatabricksConfig config, Duration timeout) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ApiKey k && k.config == config && k.timeout.equals(timeout);
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(config) * 31 + timeout.hashCode();
+    }
+  }
+
+  /** One SDK configuration copy (one OAuth token) over one LakeForge HTTP client. */
+  private static final class Api {
+    final ApiKey key;
+    final ApiHttpClient http;
+    final PostgresAPI postgres;
+    final CurrentUserAPI currentUser;
+    int users;
+
+    Api(ApiKey key, DatabricksConfig shared, Duration timeout) {
+      this.key = key;
+      http = new ApiHttpClient(timeout);
+      // A private copy without the application's header factory: it authenticates again through
+      // our own HTTP client, so neither OAuth nor API calls touch the application's connections.
+      // The SDK's DEBUG request log prints response bodies, and a credential response body is the
+      // credential: truncating logged values to a byte keeps the log useful (keys, status)
+      // without the token.
+      DatabricksConfig config = shared.newWithWorkspaceHost(shared.getHost())
+          .setAzureWorkspaceResourceId(shared.getAzureWorkspaceResourceId())
+          .setHttpClient(http)
+          .setDebugTruncateBytes(1);
+      ApiClient api = new ApiClient.Builder()
+          .withDatabricksConfig(config)
+          .withRetryStrategyPicker(request -> error -> false)
+          .build();
+      this.postgres = new PostgresAPI(api);
+      this.currentUser = new CurrentUserAPI(api);
+    }
   }
 
   /**
@@ -74,7 +128,7 @@ final class DatabricksCalls implements AutoCloseable {
   Minted mint(String endpoint, LongAdder apiCalls, BooleanSupplier abandoned) {
     return call("a Lakebase credential for " + endpoint, apiCalls, abandoned, () -> {
       Instant now = clock.instant();
-      DatabaseCredential c = postgres.generateDatabaseCredential(
+      DatabaseCredential c = api.postgres.generateDatabaseCredential(
           new GenerateDatabaseCredentialRequest().setEndpoint(endpoint));
       if (c == null || c.getToken() == null || c.getToken().isEmpty() || c.getExpireTime() == null) {
         throw new Unreadable("the answer had no token or no expire_time");
@@ -88,7 +142,7 @@ final class DatabricksCalls implements AutoCloseable {
   /** The host of an endpoint ({@code status.hosts.host}). */
   String host(String endpoint) {
     return call("the host of " + endpoint, new LongAdder(), () -> false, () -> {
-      Endpoint e = postgres.getEndpoint(new GetEndpointRequest().setName(endpoint));
+      Endpoint e = api.postgres.getEndpoint(new GetEndpointRequest().setName(endpoint));
       String host = e == null || e.getStatus() == null || e.getStatus().getHosts() == null
           ? null
           : e.getStatus().getHosts().getHost();
@@ -103,7 +157,7 @@ final class DatabricksCalls implements AutoCloseable {
   /** The current Databricks identity's user name (a service principal's application id). */
   String currentUser() {
     return call("the current Databricks identity", new LongAdder(), () -> false, () -> {
-      User me = currentUser.me(new MeRequest());
+      User me = api.currentUser.me(new MeRequest());
       if (me == null || me.getUserName() == null) {
         throw new Unreadable("the answer had no userName");
       }
@@ -121,7 +175,7 @@ final class DatabricksCalls implements AutoCloseable {
       apiCalls.increment();
       String failure;
       try {
-        return ApiHttpClient.attempt(System.nanoTime() + timeout.toNanos(), request);
+        return ApiHttpClient.attempt(System.nanoTime() + timeout.toNanos(), scope, request);
       } catch (LakebaseClosedException e) {
         throw new LakebaseClosedException("Closed while requesting " + what + ".");
       } catch (LakebaseException e) {
@@ -197,11 +251,24 @@ final class DatabricksCalls implements AutoCloseable {
     return "unreadable answer or transport failure (" + t.getClass().getSimpleName() + ")";
   }
 
-  /** Aborts the requests in flight and closes LakeForge's HTTP connections. */
+  /**
+   * Aborts this user's requests in flight; the last user of the shared client closes its HTTP
+   * connections. Idempotent.
+   */
   @Override
   public void close() {
-    closed = true;
-    http.close();
+    synchronized (APIS) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      scope.close();
+      if (--api.users > 0) {
+        return;
+      }
+      APIS.remove(api.key, api);
+    }
+    api.http.close();
   }
 
   private static final class Unreadable extends RuntimeException {

@@ -5,16 +5,27 @@ import com.databricks.sdk.core.DatabricksConfig;
 import com.databricks.sdk.core.DatabricksException;
 import io.lakeforge.annotations.BranchRef;
 import io.lakeforge.annotations.DatabaseRef;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jooq.ConnectionProvider;
 import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,9 +48,13 @@ import org.jspecify.annotations.Nullable;
  * <p>Hosts are read from the Databricks API ({@code getEndpoint}, LakeForge's own HTTP client,
  * {@code apiTimeout} per attempt) once per endpoint. One {@link LakebasePool} per endpoint and
  * database is created on first use, outside any lock that other pools need; pools of the same
- * endpoint share one credential cache. Pools of read-only endpoints hand out read-only
- * connections. {@link #close()} closes them all, including one whose creation is still under way
- * when {@code close()} runs. Port, user, TLS and pool settings come from the
+ * endpoint share one credential cache, and every pool of the process built on the same {@code
+ * WorkspaceClient} shares one OAuth token. Pools of read-only endpoints hand out read-only
+ * connections. A pool with no connection open and no caller for {@code poolIdleRelease} is closed
+ * by the process's one housekeeping thread, and {@link #release} closes a branch's pools at once;
+ * the contexts handed out keep working (their next query opens the pool again), so threads grow
+ * with the branches in use, not with the branches opened. {@link #close()} closes them all,
+ * including one whose creation is still under way when {@code close()} runs. Port, user, TLS and pool settings come from the
  * {@link LakebaseConfig}; {@code LAKEBASE_PROJECT} replaces the project id compiled into the
  * handles.
  */
@@ -50,6 +65,14 @@ public final class Lakebase implements AutoCloseable {
   private final DatabricksCalls lookups;
   /** By endpoint path and database, as shown by {@link #stats()}. */
   private final Map<String, CompletableFuture<LakebasePool>> pools = new ConcurrentHashMap<>();
+  /** The contexts handed out, by the same key: they outlive a release of their pool. */
+  private final Map<String, Context> contexts = new ConcurrentHashMap<>();
+  /** Keys of pools handed out by {@link #pool}: their callers hold them, so no idle release. */
+  private final Set<String> pinned = ConcurrentHashMap.newKeySet();
+  /** Since when each open pool was seen unused; touched by the housekeeping thread only. */
+  private final Map<String, Long> unusedSince = new HashMap<>();
+  private final long idleReleaseNanos;
+  private final @Nullable ScheduledFuture<?> sweeper;
   /** Guards the user lookup only: close() and checkOpen() never wait for a network call. */
   private final Object userLock = new Object();
   private @Nullable String user;
@@ -60,6 +83,16 @@ public final class Lakebase implements AutoCloseable {
     this.config = config;
     this.client = client;
     this.lookups = new DatabricksCalls(client, config, Clock.systemUTC());
+    Duration idleRelease = config.get(LakebaseSettings.POOL_IDLE_RELEASE);
+    this.idleReleaseNanos = idleRelease.toNanos();
+    this.sweeper = idleRelease.isZero() ? null : Housekeeping.every(
+        max(idleRelease.dividedBy(2), MIN_SWEEP), "Lakebase", this::releaseIdlePools);
+  }
+
+  private static final Duration MIN_SWEEP = Duration.ofMillis(10);
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   /** From the environment, authenticating with the SDK's default chain. */
@@ -77,7 +110,7 @@ public final class Lakebase implements AutoCloseable {
    * comment).
    */
   public DSLContext readOnly(BranchRef branch) {
-    return pool(branch, EndpointKind.READ_ONLY).dsl();
+    return context(where(branch, EndpointKind.READ_ONLY, defaultDatabase(branch)));
   }
 
   /**
@@ -89,7 +122,8 @@ public final class Lakebase implements AutoCloseable {
    *     before any Databricks call
    */
   public DSLContext readOnly(BranchRef branch, DatabaseRef database) {
-    return pool(branch, EndpointKind.READ_ONLY, database).dsl();
+    Objects.requireNonNull(database, "database");
+    return context(where(branch, EndpointKind.READ_ONLY, database.postgresNameOn(branch)));
   }
 
   /**
@@ -97,7 +131,7 @@ public final class Lakebase implements AutoCloseable {
    * database (see the class comment).
    */
   public DSLContext readWrite(BranchRef branch) {
-    return pool(branch, EndpointKind.READ_WRITE).dsl();
+    return context(where(branch, EndpointKind.READ_WRITE, defaultDatabase(branch)));
   }
 
   /**
@@ -109,7 +143,8 @@ public final class Lakebase implements AutoCloseable {
    *     before any Databricks call
    */
   public DSLContext readWrite(BranchRef branch, DatabaseRef database) {
-    return pool(branch, EndpointKind.READ_WRITE, database).dsl();
+    Objects.requireNonNull(database, "database");
+    return context(where(branch, EndpointKind.READ_WRITE, database.postgresNameOn(branch)));
   }
 
   /**
@@ -121,10 +156,13 @@ public final class Lakebase implements AutoCloseable {
    * @throws LakebaseClosedException after {@link #close()}, also when it ran during the creation
    */
   public LakebasePool pool(BranchRef branch, EndpointKind kind) {
-    String database = config.isSet(LakebaseSettings.DATABASE) || !branch.hasDatabase()
+    return pinned(where(branch, kind, defaultDatabase(branch)));
+  }
+
+  private String defaultDatabase(BranchRef branch) {
+    return config.isSet(LakebaseSettings.DATABASE) || !branch.hasDatabase()
         ? config.database()
         : branch.database();
-    return pool(branch, kind, database);
   }
 
   /**
@@ -140,10 +178,13 @@ public final class Lakebase implements AutoCloseable {
    */
   public LakebasePool pool(BranchRef branch, EndpointKind kind, DatabaseRef database) {
     Objects.requireNonNull(database, "database");
-    return pool(branch, kind, database.postgresNameOn(branch));
+    return pinned(where(branch, kind, database.postgresNameOn(branch)));
   }
 
-  private LakebasePool pool(BranchRef branch, EndpointKind kind, String database) {
+  /** Where a context or pool connects: endpoint path, database, and the key of both maps. */
+  private record Where(String key, String endpoint, EndpointKind kind, String database) {}
+
+  private Where where(BranchRef branch, EndpointKind kind, String database) {
     checkOpen();
     BranchRef ref = config.projectOverride() == null
         ? branch
@@ -155,22 +196,160 @@ public final class Lakebase implements AutoCloseable {
       throw new LakebaseConfigException("endpoint", "\"" + endpoint + "\" is not an endpoint path."
           + " Check the branch handle: ids may hold letters, digits, '-', '_', '.' and '~'.");
     }
-    String key = endpoint + "?database=" + database;
-    CompletableFuture<LakebasePool> existing = pools.get(key);
-    if (existing == null) {
-      CompletableFuture<LakebasePool> mine = new CompletableFuture<>();
-      existing = pools.putIfAbsent(key, mine);
+    return new Where(endpoint + "?database=" + database, endpoint, kind, database);
+  }
+
+  private LakebasePool pinned(Where where) {
+    LakebasePool pool = pool(where);
+    pinned.add(where.key());
+    return pool;
+  }
+
+  /** The context of one endpoint and database; its pool is opened now (and again after a release). */
+  private DSLContext context(Where where) {
+    pool(where);
+    return contexts.computeIfAbsent(where.key(), k -> new Context(where)).dsl;
+  }
+
+  /**
+   * The open pool for {@code where}, created on first use and again after its release or close:
+   * a caller that finds it being created by another thread waits for it (bounded by the API calls
+   * of that creation).
+   */
+  private LakebasePool pool(Where where) {
+    while (true) {
+      checkOpen();
+      CompletableFuture<LakebasePool> existing = pools.get(where.key());
       if (existing == null) {
-        return create(key, endpoint, kind, database, mine);
+        CompletableFuture<LakebasePool> mine = new CompletableFuture<>();
+        existing = pools.putIfAbsent(where.key(), mine);
+        if (existing == null) {
+          return create(where.key(), where.endpoint(), where.kind(), where.database(), mine);
+        }
+      }
+      LakebasePool pool;
+      try {
+        pool = existing.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw e;
+      }
+      if (!pool.isClosed()) {
+        return pool;
+      }
+      // Closed by its holder or released: the next use opens a new one.
+      pools.remove(where.key(), existing);
+    }
+  }
+
+  /**
+   * A jOOQ connection provider over whichever pool is open for its endpoint and database, so a
+   * context handed out keeps working after its pool was released (the next query opens a new
+   * one). Counts its borrowed connections, so an idle release never takes a pool in use.
+   */
+  private final class Context implements ConnectionProvider {
+    private final Where where;
+    private final AtomicInteger borrowed = new AtomicInteger();
+    private final DSLContext dsl;
+
+    Context(Where where) {
+      this.where = where;
+      this.dsl = DSL.using(this, SQLDialect.POSTGRES, LakebasePool.jooqSettings());
+    }
+
+    @Override
+    public Connection acquire() {
+      borrowed.incrementAndGet();
+      try {
+        for (boolean retried = false; ; retried = true) {
+          LakebasePool pool = pool(where);
+          try {
+            return pool.getConnection();
+          } catch (SQLException e) {
+            // Released between the lookup and the borrow: once more, on the pool opened anew.
+            if (retried || !pool.isClosed() || isClosed()) {
+              throw new DataAccessException("Error getting connection from data source " + pool, e);
+            }
+          }
+        }
+      } catch (RuntimeException | Error e) {
+        borrowed.decrementAndGet();
+        throw e;
       }
     }
-    try {
-      return existing.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
+
+    @Override
+    public void release(Connection connection) {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        throw new DataAccessException("Error closing connection " + connection, e);
+      } finally {
+        borrowed.decrementAndGet();
       }
-      throw e;
+    }
+
+    boolean inUse() {
+      return borrowed.get() > 0;
+    }
+  }
+
+  /**
+   * Closes the pools of every endpoint and database of {@code branch} (with {@link
+   * LakebasePool#close()}'s semantics: borrowed connections are closed after {@code closeGrace})
+   * and releases their threads and credentials. The branch stays usable: contexts from {@link
+   * #readWrite}/{@link #readOnly} open a new pool on their next query, as does the next
+   * {@link #pool} call; a {@link LakebasePool} obtained before stays closed.
+   *
+   * @return the number of pools closed
+   * @throws LakebaseClosedException after {@link #close()}
+   */
+  public int release(BranchRef branch) {
+    checkOpen();
+    BranchRef ref = config.projectOverride() == null
+        ? branch
+        : branch.withProjectId(config.projectOverride());
+    List<String> prefixes = List.of(ref.readWriteEndpointPath() + "?database=",
+        ref.readOnlyEndpointPath() + "?database=");
+    int released = 0;
+    for (Map.Entry<String, CompletableFuture<LakebasePool>> e : pools.entrySet()) {
+      String key = e.getKey();
+      if (prefixes.stream().anyMatch(key::startsWith) && pools.remove(key, e.getValue())) {
+        pinned.remove(key);
+        // A pool still being created is closed as soon as it exists.
+        e.getValue().thenAccept(LakebasePool::close);
+        released++;
+      }
+    }
+    return released;
+  }
+
+  /**
+   * The housekeeping chore: closes pools that stayed unused (no connection open, nobody
+   * borrowing or waiting) for {@code poolIdleRelease}, except pools handed out by {@link #pool}.
+   */
+  private void releaseIdlePools() {
+    long now = System.nanoTime();
+    unusedSince.keySet().retainAll(pools.keySet());
+    for (Map.Entry<String, CompletableFuture<LakebasePool>> e : pools.entrySet()) {
+      String key = e.getKey();
+      CompletableFuture<LakebasePool> f = e.getValue();
+      if (isClosed() || !f.isDone() || f.isCompletedExceptionally() || pinned.contains(key)) {
+        continue;
+      }
+      LakebasePool pool = f.join();
+      Context context = contexts.get(key);
+      if ((context != null && context.inUse()) || !pool.isUnused()) {
+        unusedSince.remove(key);
+        continue;
+      }
+      Long since = unusedSince.putIfAbsent(key, now);
+      if (since != null && now - since >= idleReleaseNanos && pools.remove(key, f)) {
+        unusedSince.remove(key);
+        pool.close();
+      }
     }
   }
 
@@ -265,7 +444,12 @@ public final class Lakebase implements AutoCloseable {
       }
       closed = true;
     }
+    if (sweeper != null) {
+      sweeper.cancel(false);
+    }
     lookups.close();
+    contexts.clear();
+    pinned.clear();
     List<CompletableFuture<LakebasePool>> open = new ArrayList<>(pools.values());
     pools.clear();
     for (CompletableFuture<LakebasePool> f : open) {

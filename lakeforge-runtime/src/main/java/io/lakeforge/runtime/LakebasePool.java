@@ -338,6 +338,25 @@ public final class LakebasePool implements DataSource, AutoCloseable {
     return credentials.status();
   }
 
+  /**
+   * No physical connection open (Agroal closed the idle ones after {@code maxIdle}, none is
+   * borrowed) and no caller inside {@link #getConnection()}: closing the pool loses nothing.
+   */
+  boolean isUnused() {
+    if (closed) {
+      return true;
+    }
+    if (poolMetrics ? agroal.getMetrics().awaitingCount() > 0 : acquiring.sum() > 0) {
+      return false;
+    }
+    for (Connection c : opened) {
+      if (!Jdbc.isClosed(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Whether the pool hands out read-only connections (a read-only endpoint) or read-write ones. */
   public EndpointKind endpointKind() {
     return config.get(LakebaseSettings.READ_ONLY) ? EndpointKind.READ_ONLY : EndpointKind.READ_WRITE;

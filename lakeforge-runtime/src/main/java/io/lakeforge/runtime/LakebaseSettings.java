@@ -189,12 +189,19 @@ public final class LakebaseSettings {
       "How long close() waits for borrowed connections and running async work (0: no wait).",
       false, HOUR);
 
+  /** Setting {@code POOL_IDLE_RELEASE}; see its {@link Setting#description()}. */
+  public static final Setting<Duration> POOL_IDLE_RELEASE = duration("poolIdleRelease",
+      "LAKEBASE_POOL_IDLE_RELEASE", Duration.ofMinutes(10),
+      "How long a Lakebase branch pool stays open with no connection open (they close after"
+          + " maxIdle above minSize) and no caller; it is then closed with its thread and"
+          + " credential, and opens again on next use (0: never).", false, WEEK);
+
   private static final List<Setting<?>> ALL = List.of(HOST, PORT, DATABASE, USER, ENDPOINT,
       PROJECT, SSL_MODE, SSL_ROOT_CERT, ALLOW_UNVERIFIED_TLS, APPLICATION_NAME, STATEMENT_TIMEOUT,
       IDLE_IN_TRANSACTION_TIMEOUT, JDBC_PROPERTIES, READ_ONLY, MIN_SIZE, MAX_SIZE,
       ACQUISITION_TIMEOUT, MAX_WAITING, MAX_LIFETIME, MAX_IDLE, IDLE_VALIDATION,
       VALIDATION_TIMEOUT, CONNECT_TIMEOUT, SOCKET_TIMEOUT, CREDENTIAL_MODE, REFRESH_MARGIN,
-      API_TIMEOUT, API_ATTEMPTS, API_BACKOFF, POOL_METRICS, CLOSE_GRACE);
+      API_TIMEOUT, API_ATTEMPTS, API_BACKOFF, POOL_METRICS, CLOSE_GRACE, POOL_IDLE_RELEASE);
 
   private LakebaseSettings() {}
 
