@@ -40,6 +40,13 @@ class SampleApplicationTest {
     try (Connection c = ENV.superuser(TestLakebase.DATABASE).getConnection();
         Statement s = c.createStatement()) {
       s.execute("grant all on schema public to \"" + TestLakebase.ROLE + "\"");
+      // The topology declares the database orders on dev: the starter's DataSource, Flyway and
+      // lakebase.readWrite(Branches.DEV) all use it (no lakeforge.database below).
+      try (var r = s.executeQuery("select 1 from pg_database where datname = 'orders'")) {
+        if (!r.next()) {
+          s.execute("create database orders owner \"" + TestLakebase.ROLE + "\"");
+        }
+      }
     }
     // Short-lived credentials so that the test sees refreshes, then sees them fail.
     EMULATOR.tokenLifetime(Duration.ofSeconds(4));
@@ -75,6 +82,10 @@ class SampleApplicationTest {
   void migratesServesReadsAndWritesThenReportsHealthAndMeters() throws Exception {
     LakebasePool pool = context.getBean(LakebasePool.class);
     assertThat(pool.endpoint()).isEqualTo(Branches.DEV.readWriteEndpointPath());
+    // One database for every bean: Flyway migrated the one the branch context queries.
+    assertThat(context.getBean(io.lakeforge.runtime.Lakebase.class).readWrite(Branches.DEV)
+        .fetchCount(org.jooq.impl.DSL.table("notes"))).isGreaterThanOrEqualTo(0);
+    assertThat(pool.dsl().fetchValue(org.jooq.impl.DSL.currentCatalog())).isEqualTo("orders");
 
     HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/notes"))
         .POST(HttpRequest.BodyPublishers.ofString("hello from Spring")).build(),
@@ -103,15 +114,23 @@ class SampleApplicationTest {
         "lakeforge.pool.acquisition", "lakeforge.pool.connections.login");
 
     EMULATOR.randomFaults(1.0, 0, 3);
-    HttpResponse<String> down = health;
-    end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    // Health answers from state, so the test drives the state: requests keep needing new
+    // connections (they retire after 2 s), their refreshes fail, the credential expires and the
+    // pool empties. Only then is the lakebase component DOWN; until then it says refresh-failing.
+    HttpResponse<String> down = get("/actuator/health/lakebase");
+    end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (down.statusCode() == 200 && System.nanoTime() < end) {
-      Thread.sleep(250);
-      down = get("/actuator/health");
+      get("/notes/count");
+      down = get("/actuator/health/lakebase");
+      if (down.statusCode() == 200) {
+        assertThat(down.body()).containsAnyOf("\"state\":\"serving\"",
+            "\"state\":\"refresh-failing\"");
+        Thread.sleep(100);
+      }
     }
     assertThat(down.statusCode()).isEqualTo(503);
-    assertThat(down.body()).contains("\"status\":\"DOWN\"").contains("No valid Lakebase credential")
-        .contains("lastRefreshError");
+    assertThat(down.body()).contains("\"status\":\"DOWN\"").contains("no-connection")
+        .contains("No valid Lakebase credential").contains("lastRefreshError");
     for (String secret : EMULATOR.secrets()) {
       assertThat(down.body()).doesNotContain(secret);
     }
