@@ -311,8 +311,10 @@ public final class Lakebase implements AutoCloseable {
     BranchRef ref = config.projectOverride() == null
         ? branch
         : branch.withProjectId(config.projectOverride());
-    List<String> prefixes = List.of(ref.readWriteEndpointPath() + "?database=",
-        ref.readOnlyEndpointPath() + "?database=");
+    List<String> prefixes = ref.hasReadOnlyEndpoint()
+        ? List.of(ref.readWriteEndpointPath() + "?database=",
+            ref.readOnlyEndpointPath() + "?database=")
+        : List.of(ref.readWriteEndpointPath() + "?database=");
     int released = 0;
     for (Map.Entry<String, CompletableFuture<LakebasePool>> e : pools.entrySet()) {
       String key = e.getKey();

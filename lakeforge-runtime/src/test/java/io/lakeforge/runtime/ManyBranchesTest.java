@@ -127,6 +127,8 @@ class ManyBranchesTest {
       assertEquals(4, lakebase.readWrite(dev).fetchValue(DSL.inline(4)));
       assertEquals(2, lakebase.stats().size());
       assertEquals(0, lakebase.release(branches("never-used-", 1).get(0)));
+      BranchRef noReadOnly = new BranchRef("lakeforge-main", other.branchId(), "primary", "");
+      assertEquals(1, lakebase.release(noReadOnly), "a handle without a read-only endpoint");
     }
   }
 
