@@ -138,11 +138,14 @@ public final class DatabricksEmulator implements AutoCloseable {
   private volatile Duration endpointLatency = Duration.ZERO;
   /** While set, credential calls are accepted and never answered (until released). */
   private volatile java.util.concurrent.CountDownLatch hang;
+  /** While set, credential calls answer 503: the current credential lives out its lifetime. */
+  private volatile boolean stopMinting;
 
-  private DatabricksEmulator(DataSource superuser, String role) throws IOException {
+  private DatabricksEmulator(DataSource superuser, String role, InetSocketAddress bind)
+      throws IOException {
     this.superuser = superuser;
     this.role = role;
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+    server = HttpServer.create(bind, 64);
     server.setExecutor(handlers);
     principals.put(clientId, role);
     routes = routes();
@@ -157,11 +160,26 @@ public final class DatabricksEmulator implements AutoCloseable {
    * @param superuser a connection source allowed to {@code ALTER ROLE}
    */
   public static DatabricksEmulator start(DataSource superuser, String role) throws IOException {
-    return new DatabricksEmulator(superuser, role);
+    return new DatabricksEmulator(superuser, role,
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
   }
 
+  /**
+   * Starts an emulator on {@code bind} (port 0: one the OS picks). Whether a non-loopback address
+   * is wise is the caller's decision; the {@code /emulator/} control calls answer loopback
+   * clients only.
+   */
+  public static DatabricksEmulator start(DataSource superuser, String role, InetSocketAddress bind)
+      throws IOException {
+    return new DatabricksEmulator(superuser, role, bind);
+  }
+
+  /** The base URL ({@code DATABRICKS_HOST}): the bound address, 127.0.0.1 for a wildcard bind. */
   public String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    InetAddress a = server.getAddress().getAddress();
+    String host = a == null || a.isAnyLocalAddress() ? "127.0.0.1"
+        : a instanceof java.net.Inet6Address ? "[" + a.getHostAddress() + "]" : a.getHostAddress();
+    return "http://" + host + ":" + server.getAddress().getPort();
   }
 
   public String clientId() {
@@ -232,6 +250,29 @@ public final class DatabricksEmulator implements AutoCloseable {
       hang = null;
       current.countDown();
     }
+  }
+
+  /**
+   * Stop-minting mode: every credential call answers 503 until {@code stopMinting(false)} or
+   * {@link #reset()}; the credential already issued keeps logging in until it expires.
+   */
+  public void stopMinting(boolean on) {
+    stopMinting = on;
+  }
+
+  /**
+   * The faults in force, as {@code POST /emulator/faults} answers them: {@code fail-rate},
+   * {@code latency}, {@code credential-lifetime} (ISO-8601 durations), {@code hang} and
+   * {@code stop-minting}.
+   */
+  public Map<String, Object> faults() {
+    Map<String, Object> f = new java.util.LinkedHashMap<>();
+    f.put("fail-rate", faultRate);
+    f.put("latency", latency.toString());
+    f.put("credential-lifetime", tokenLifetime.toString());
+    f.put("hang", hang != null);
+    f.put("stop-minting", stopMinting);
+    return f;
   }
 
   /** Queues faults for the next credential calls, in order. */
@@ -322,6 +363,7 @@ public final class DatabricksEmulator implements AutoCloseable {
     endpointHost = "127.0.0.1";
     endpointLatency = Duration.ZERO;
     hang(false);
+    stopMinting = false;
     shareLiveTokens = true;
     synchronized (this) {
       currentExpires = Instant.MIN;
@@ -416,12 +458,30 @@ public final class DatabricksEmulator implements AutoCloseable {
    * The test harness's calls on loopback: {@code GET state}; {@code PUT workspace?path=P} (the
    * body becomes that workspace file, as its owner would write it); {@code POST deny-read?path=P}
    * and {@code POST allow-read?path=P} (GETs of the Lakebase resource P answer 403);
-   * {@code POST operation-delay?seconds=N} (see {@link #operationDelay}).
+   * {@code POST operation-delay?seconds=N} (see {@link #operationDelay}); {@code GET faults} and
+   * {@code POST faults?fail-rate=R&latency=D&credential-lifetime=D&hang=B&stop-minting=B}
+   * (any of them; {@code reset=true} first clears every fault and counter; durations as
+   * {@code 250ms}, {@code 2s}, {@code 5m}, {@code 1h} or ISO-8601) answer the faults in force.
+   * Only loopback clients reach them (403 otherwise).
    */
   private void control(HttpExchange x, String what, String method) throws IOException {
+    if (!x.getRemoteAddress().getAddress().isLoopbackAddress()) {
+      send(x, 403, error("PERMISSION_DENIED", "the emulator's control calls answer loopback only"));
+      return;
+    }
     String target = query(x).getOrDefault("path", "");
     switch (method + " " + what) {
       case "GET state" -> send(x, 200, state());
+      case "GET faults" -> send(x, 200, faults());
+      case "POST faults" -> {
+        try {
+          applyFaults(query(x));
+        } catch (IllegalArgumentException e) {
+          send(x, 400, error("INVALID_PARAMETER_VALUE", e.getMessage()));
+          return;
+        }
+        send(x, 200, faults());
+      }
       case "PUT workspace" -> {
         workspace.put(target, x.getRequestBody().readAllBytes());
         send(x, 200, Map.of());
@@ -439,6 +499,52 @@ public final class DatabricksEmulator implements AutoCloseable {
         send(x, 200, Map.of());
       }
       default -> unexpected(x);
+    }
+  }
+
+  /**
+   * Applies the named faults ({@code fail-rate}, {@code latency}, {@code credential-lifetime},
+   * {@code hang}, {@code stop-minting}; {@code reset=true} clears everything first), all checked
+   * before any takes effect.
+   *
+   * @throws IllegalArgumentException naming the first bad or unknown parameter
+   */
+  public void applyFaults(Map<String, String> knobs) {
+    Set<String> known = Set.of("reset", "fail-rate", "latency", "credential-lifetime", "hang",
+        "stop-minting");
+    for (String k : knobs.keySet()) {
+      if (!known.contains(k)) {
+        throw new IllegalArgumentException(k + ": unknown fault (known: fail-rate, latency,"
+            + " credential-lifetime, hang, stop-minting, reset)");
+      }
+    }
+    boolean reset = knobs.containsKey("reset") && FaultValues.bool("reset", knobs.get("reset"));
+    Double rate = knobs.containsKey("fail-rate")
+        ? FaultValues.rate("fail-rate", knobs.get("fail-rate")) : null;
+    Duration lat = knobs.containsKey("latency")
+        ? FaultValues.duration("latency", knobs.get("latency"), false) : null;
+    Duration life = knobs.containsKey("credential-lifetime")
+        ? FaultValues.duration("credential-lifetime", knobs.get("credential-lifetime"), true) : null;
+    Boolean hangOn = knobs.containsKey("hang") ? FaultValues.bool("hang", knobs.get("hang")) : null;
+    Boolean stop = knobs.containsKey("stop-minting")
+        ? FaultValues.bool("stop-minting", knobs.get("stop-minting")) : null;
+    if (reset) {
+      reset();
+    }
+    if (rate != null) {
+      randomFaults(rate, 0, RANDOM.nextLong());
+    }
+    if (lat != null) {
+      latency(lat);
+    }
+    if (life != null) {
+      tokenLifetime(life);
+    }
+    if (hangOn != null) {
+      hang(hangOn);
+    }
+    if (stop != null) {
+      stopMinting(stop);
     }
   }
 
@@ -688,6 +794,10 @@ public final class DatabricksEmulator implements AutoCloseable {
     java.util.concurrent.CountDownLatch gate = hang;
     if (gate != null) {
       gate.await();
+      return;
+    }
+    if (stopMinting) {
+      send(x, 503, error("TEMPORARILY_UNAVAILABLE", "the emulator stopped minting credentials"));
       return;
     }
     Fault fault;
