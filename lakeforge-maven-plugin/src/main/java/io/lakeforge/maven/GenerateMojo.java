@@ -234,7 +234,10 @@ public final class GenerateMojo extends AbstractMojo {
         continue;
       }
       try (Stream<Path> walk = Files.walk(dir)) {
-        walk.filter(p -> p.toString().endsWith(".java") && Files.isRegularFile(p))
+        // Not module-info.java: this run is on the class path (the topology's packages are all
+        // the processor reads), where a descriptor would make javac look for its modules.
+        walk.filter(p -> p.toString().endsWith(".java") && Files.isRegularFile(p)
+                && !p.getFileName().toString().equals("module-info.java"))
             .forEach(sources::add);
       }
     }

@@ -79,10 +79,45 @@ class NewProjectIT {
     assertEquals(Files.readString(generated(), UTF_8), Files.readString(resource, UTF_8));
     assertTrue(Files.readString(resource, UTF_8).contains("branch_id: staging\n"));
     assertTrue(build.output().contains("LakeForge: updated resources/lakebase.yml"), build.output());
+    // A named module (module-info.java requires transitive io.lakeforge.annotations) under
+    // -Xlint:all -Werror, with a ttl branch whose warning is suppressed as documented.
+    assertTrue(Files.isRegularFile(project.resolve("target/classes/module-info.class")),
+        build.output());
+    assertTrue(Files.readString(resource, UTF_8).contains("branch_id: preview\n"));
+    assertFalse(build.output().contains("[WARNING] /"), build.output());
+    assertFalse(build.output().contains("automatic"), build.output());
   }
 
   @Test
   @Order(3)
+  void aTtlBranchWithoutTheSuppressionFailsTheStrictBuild() throws Exception {
+    Path topology = project.resolve("src/main/java/com/example/shop/ShopTopology.java");
+    String source = Files.readString(topology, UTF_8);
+    Path pom = project.resolve("pom.xml");
+    String strictPom = Files.readString(pom, UTF_8);
+    String suppression = "  @SuppressWarnings(\"lakeforge:expiring-branch\")\n";
+    assertTrue(source.contains(suppression), source);
+    Files.writeString(topology, source.replace(suppression, ""), UTF_8);
+    try {
+      Build strict = maven(Map.of(), "process-classes");
+      assertNotEquals(0, strict.exitCode(), strict.output());
+      assertTrue(strict.output().contains("[LakeforgeExpiringBranch]"), strict.output());
+      assertTrue(strict.output().contains("lakeforge:expiring-branch"), strict.output());
+      assertTrue(strict.output().contains("this build fails on warnings"), strict.output());
+
+      // The option form, in the compiler's arguments, accepts it for the whole module.
+      Files.writeString(pom, strictPom.replace("<arg>-Werror</arg>",
+          "<arg>-Werror</arg><arg>-Alakeforge.suppress=expiring-branch</arg>"), UTF_8);
+      Build option = maven(Map.of(), "process-classes");
+      assertEquals(0, option.exitCode(), option.output());
+    } finally {
+      Files.writeString(topology, source, UTF_8);
+      Files.writeString(pom, strictPom, UTF_8);
+    }
+  }
+
+  @Test
+  @Order(4)
   void extraBranchesOfOneBuildReachTheFileThoughNoSourceChanged() throws Exception {
     Build withExtra = maven(Map.of(), "process-classes", "-Dlakeforge.branches=feature-x");
     assertEquals(0, withExtra.exitCode(), withExtra.output());
@@ -95,7 +130,7 @@ class NewProjectIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aBuildWithNothingChangedCompilesNothing() throws Exception {
     Build again = maven(Map.of(), "process-classes");
     assertEquals(0, again.exitCode(), again.output());
@@ -105,7 +140,7 @@ class NewProjectIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aStaleCommittedFileFailsTheBuildInCi() throws Exception {
     String current = Files.readString(resource, UTF_8);
     Files.writeString(resource, current.replace("branch_id: dev", "branch_id: development"), UTF_8);
@@ -118,7 +153,7 @@ class NewProjectIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void anUndeclaredVariableFailsWithTheSnippetToPaste() throws Exception {
     String bundle = Files.readString(bundleFile, UTF_8);
     Files.writeString(bundleFile, bundle.replace("  shop_app:\n", "  shop_application:\n"), UTF_8);
