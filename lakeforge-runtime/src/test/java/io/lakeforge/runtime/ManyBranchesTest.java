@@ -119,7 +119,13 @@ class ManyBranchesTest {
       lakebase.readWrite(other).fetchValue(DSL.inline(1));
       assertEquals(3, env.sessions(app));
 
+      java.lang.ref.WeakReference<LakebasePool> releasedPool =
+          new java.lang.ref.WeakReference<>(lakebase.pool(dev, EndpointKind.READ_WRITE));
       assertEquals(2, lakebase.release(dev), "both endpoints of the branch");
+      await(() -> {
+        System.gc();
+        return releasedPool.get() == null;
+      }, "the released pool unreachable, though this thread borrowed from it");
       assertEquals(1, lakebase.stats().size(), "the other branch keeps its pool");
       await(() -> env.sessions(app) == 1, "the released pools' sessions closed, the other's kept");
 

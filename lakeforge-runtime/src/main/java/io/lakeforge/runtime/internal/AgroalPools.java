@@ -72,6 +72,7 @@ public final class AgroalPools {
             .idleValidationTimeout(config.idleValidation())
             .connectionValidator(ConnectionValidator.defaultValidatorWithTimeout(validationSeconds))
             .exceptionSorter(Jdbc::isFatal)
+            .connectionCache(new WeakConnectionCache())
             .connectionFactoryConfiguration(f -> factory.apply(f.loginTimeout(Duration.ZERO))));
   }
 }
