@@ -15,7 +15,7 @@ import java.util.Map;
  *
  * <pre>
  * ./mvnw -q -Pbench package -DskipTests
- * java -jar benchmarks/target/benchmarks.jar all | hotpath | interleaved | churn | burst | refresh | starter | processor | branch | soak [seconds]
+ * java -jar benchmarks/target/benchmarks.jar all | hotpath | interleaved | churn | burst | refresh | starter | processor | branch | branches | soak [seconds]
  * </pre>
  */
 public final class BenchMain {
@@ -41,6 +41,7 @@ public final class BenchMain {
       case "starter" -> out.append(StarterPath.run());
       case "processor" -> out.append(ProcessorCompile.run());
       case "branch" -> out.append(BranchCreate.run());
+      case "branches" -> out.append(ManyBranches.run());
       case "soak" -> {
         Soak.Result r = Soak.run(args.length > 1 ? Integer.parseInt(args[1]) : 60);
         out.append(r.report());
@@ -55,7 +56,8 @@ public final class BenchMain {
       }
       default -> throw new IllegalArgumentException(
           "unknown benchmark " + what
-              + "; use all, hotpath, interleaved, churn, burst, refresh, starter, processor, branch or soak");
+              + "; use all, hotpath, interleaved, churn, burst, refresh, starter, processor, branch,"
+              + " branches or soak");
     }
     System.out.println(out);
     Path results = Path.of("benchmarks/target/results.md");
