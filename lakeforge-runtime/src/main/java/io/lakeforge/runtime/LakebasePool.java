@@ -125,11 +125,12 @@ public final class LakebasePool implements DataSource, AutoCloseable {
    */
   public static LakebasePool create(LakebaseConfig config, WorkspaceClient client) {
     String endpoint = config.requireEndpoint();
-    Target target;
+    // The pool opens while the lookups are still open: its credential cache joins their shared
+    // API client, so the token that served the lookups serves the credential too.
     try (DatabricksCalls lookups = new DatabricksCalls(client, config, Clock.systemUTC())) {
-      target = Target.resolve(config, client, lookups, endpoint, lookups::currentUser);
+      Target target = Target.resolve(config, client, lookups, endpoint, lookups::currentUser);
+      return open(config, client, target);
     }
-    return open(config, client, target);
   }
 
   /** A pool for a resolved target; shares the credential cache of its endpoint and identity. */

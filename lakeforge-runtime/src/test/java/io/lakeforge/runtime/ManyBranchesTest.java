@@ -78,6 +78,16 @@ class ManyBranchesTest {
   }
 
   @Test
+  void aStandalonePoolAuthenticatesOnceForItsLookupsAndCredentials() {
+    try (LakebasePool pool = LakebasePool.create(env.config().host(null).user(null)
+        .set(LakebaseSettings.APPLICATION_NAME, app).build(), env.client())) {
+      assertEquals(1, pool.dsl().fetchValue(DSL.inline(1)));
+      assertEquals(1, emulator.endpointCalls());
+      assertEquals(1, emulator.oauthTokenCalls(), "the host and user lookups and the credential");
+    }
+  }
+
+  @Test
   void idleBranchPoolsAreReleasedSoThreadsDoNotGrowWithBranchesAndCloseLeavesNone()
       throws Exception {
     List<BranchRef> refs = existing("many-threads-", BRANCHES);
