@@ -24,7 +24,10 @@ cli="${LAKEFORGE_CLI:-$ROOT/target/preview/lakeforge-cli.jar}"
 [[ -f "$cli" ]] || die "the command-line jar $(shown "$cli") is missing: the build job hands it over."
 java_bin="${JAVA:-java}"
 branch="pr-${PR_NUMBER}"
-lakeforge() { "$java_bin" -jar "$cli" branch "$@" --project "$PROJECT_NAME" --output json; }
+# The committed topology: the command line refuses its declared and protected branches.
+topology=(--topology "$ROOT/resources/lakebase.yml")
+[[ -s "$ROOT/resources/lakebase.yml" ]] || topology=()
+lakeforge() { "$java_bin" -jar "$cli" branch "$@" --project "$PROJECT_NAME" "${topology[@]}" --output json; }
 
 case "${PR_ACTION:-}" in
   opened|reopened|synchronize)
