@@ -24,7 +24,13 @@ cli_jar="$repo/lakeforge-cli/target/lakeforge-cli.jar"
 
 scratch="$(mktemp -d)"
 cleanup() {
-  [[ -n "${emulator_pid:-}" ]] && kill "$emulator_pid" 2> /dev/null && wait "$emulator_pid" 2> /dev/null
+  # Closing its standard input stops the emulator with its PostgreSQL and branch servers.
+  exec 3>&- 2> /dev/null
+  if [[ -n "${emulator_pid:-}" ]]; then
+    for _ in $(seq 1 300); do kill -0 "$emulator_pid" 2> /dev/null || break; sleep 0.1; done
+    kill "$emulator_pid" 2> /dev/null
+    wait "$emulator_pid" 2> /dev/null
+  fi
   rm -rf "$scratch"
 }
 trap cleanup EXIT
