@@ -149,6 +149,20 @@ class ManyBranchesTest {
   }
 
   @Test
+  void aPoolWithAnOpenIdleConnectionIsNotReleased() throws Exception {
+    BranchRef dev = existing("many-kept-open-", 1).get(0);
+    try (Lakebase lakebase = Lakebase.create(config().maxIdle(Duration.ofMinutes(10))
+        .set(LakebaseSettings.POOL_IDLE_RELEASE, Duration.ofMillis(100)).build(), env.client())) {
+      assertEquals(1, lakebase.readWrite(dev).fetchValue(DSL.inline(1)));
+      // Whatever the number of sweeps in this second (fewer on a busy machine), none may release
+      // a pool whose connection is still open.
+      Thread.sleep(1000);
+      assertEquals(1, lakebase.stats().size(), "the pool keeps its idle connection");
+      assertEquals(1, env.sessions(app));
+    }
+  }
+
+  @Test
   void aPoolClosedByItsHolderIsOpenedAgainOnNextUse() {
     BranchRef dev = existing("many-closed-", 1).get(0);
     try (Lakebase lakebase = Lakebase.create(config().build(), env.client())) {
