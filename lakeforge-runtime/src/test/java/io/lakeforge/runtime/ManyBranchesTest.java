@@ -66,15 +66,18 @@ class ManyBranchesTest {
   void twentyBranchContextsAuthenticateOnceWithOneSharedApiClient() {
     List<BranchRef> refs = existing("many-oauth-", BRANCHES);
     WorkspaceClient client = env.client();
+    int sharedBefore = DatabricksCalls.sharedClients();
     try (Lakebase lakebase = Lakebase.create(config().build(), client)) {
       for (BranchRef b : refs) {
         assertEquals(1, lakebase.readWrite(b).fetchValue(DSL.inline(1)));
       }
+      assertEquals(sharedBefore + 1, DatabricksCalls.sharedClients(), "one API client for all");
       assertEquals(BRANCHES, lakebase.stats().size());
       assertEquals(BRANCHES, emulator.credentialCalls(), "one credential per endpoint");
       assertEquals(1, emulator.oauthTokenCalls(),
           "one OAuth token for every branch of one Databricks client");
     }
+    assertEquals(sharedBefore, DatabricksCalls.sharedClients(), "the last user closed it");
   }
 
   @Test
