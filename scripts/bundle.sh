@@ -128,11 +128,11 @@ adopt_existing() {
   (cd "$bundle_dir" && databricks bundle plan -o json) > "$live"
   for key in "${ADOPTED[@]}"; do
     case "$(jq -r --arg k "resources.$key" '.plan[$k].action // "skip"' "$live")" in
-      create|recreate|delete) die "after binding, ${key} would still be created, recreated or deleted; nothing was applied." ;;
+      create|recreate|delete) die "after binding, ${key} would still be created, recreated or deleted; the bindings stay in the state, nothing else was applied." ;;
     esac
   done
   [[ "$(actions_of "$live" | grep -vE "^resources\.($(IFS='|'; echo "${ADOPTED[*]//./\\.}")) " || true)" == "$before" ]] \
-    || die "binding changed the plan of other resources; nothing was applied. Run the workflow again and review the new plan."
+    || die "binding changed the plan of other resources; the bindings stay in the state, nothing else was applied. Run the workflow again and review the new plan."
 }
 
 lock_flag=()
