@@ -11,10 +11,9 @@ import com.databricks.sdk.core.DatabricksConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeforge.testing.DatabricksEmulator;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.lakeforge.testing.LocalLakebase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,28 +25,19 @@ import org.junit.jupiter.api.Test;
 /** {@code branch create|extend|list|delete} in process, with the real SDK against the emulator. */
 class BranchCommandTest {
 
-  private static EmbeddedPostgres postgres;
+  private static LocalLakebase lakebase;
   private static DatabricksEmulator emulator;
 
   @BeforeAll
   static void start() throws Exception {
-    Path target = Files.createDirectories(Path.of("target").toAbsolutePath());
-    postgres = EmbeddedPostgres.builder()
-        .setDataDirectory(Files.createTempDirectory(target, "cli-pg-"))
-        .setCleanDataDirectory(true)
-        .setServerConfig("listen_addresses", "127.0.0.1")
-        .start();
-    try (var c = postgres.getPostgresDatabase().getConnection(); var s = c.createStatement()) {
-      s.execute("create role \"ci@example.com\" login");
-    }
-    emulator = DatabricksEmulator.start(postgres.getPostgresDatabase(), "ci@example.com");
+    lakebase = LocalLakebase.start("ci@example.com", "databricks_postgres", false, 100);
+    emulator = lakebase.emulator();
     emulator.existingBranch("shop", "staging", true);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    emulator.close();
-    postgres.close();
+    lakebase.close();
   }
 
   private record Run(int code, String out, String err) {}

@@ -10,7 +10,7 @@ import com.databricks.sdk.core.DatabricksConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeforge.testing.DatabricksEmulator;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.lakeforge.testing.LocalLakebase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -35,32 +35,22 @@ class BranchFailureTest {
   private static final String ROW_SECRET = "alice@ROW-SECRET.example";
   private static final String NOTICE_MARKER = "NOTICE-MARKER-51c2";
 
-  private static EmbeddedPostgres postgres;
+  private static LocalLakebase lakebase;
   private static DatabricksEmulator emulator;
 
   @TempDir Path dir;
 
   @BeforeAll
   static void start() throws Exception {
-    Path target = Files.createDirectories(Path.of("target").toAbsolutePath());
-    postgres = EmbeddedPostgres.builder()
-        .setDataDirectory(Files.createTempDirectory(target, "cli-pg-"))
-        .setCleanDataDirectory(true)
-        .setServerConfig("listen_addresses", "127.0.0.1")
-        .start();
     // A service principal's PostgreSQL role is its application id (the OAuth client id).
-    try (var c = postgres.getPostgresDatabase().getConnection(); var s = c.createStatement()) {
-      s.execute("create role \"lakeforge-test-sp\" login");
-      s.execute("create database databricks_postgres owner \"lakeforge-test-sp\"");
-    }
-    emulator = DatabricksEmulator.start(postgres.getPostgresDatabase(), "lakeforge-test-sp");
+    lakebase = LocalLakebase.start("lakeforge-test-sp", "databricks_postgres", true, 100);
+    emulator = lakebase.emulator();
     emulator.existingBranch("shop", "staging", true);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    emulator.close();
-    postgres.close();
+    lakebase.close();
   }
 
   private record Run(int code, String out, String err) {
@@ -77,7 +67,7 @@ class BranchFailureTest {
 
   private static Map<String, String> env(String... pairs) {
     Map<String, String> env = new HashMap<>(Map.of("CUSTOM_BRANCHES", "staging",
-        "PGPORT", Integer.toString(postgres.getPort()), "PGSSLMODE", "disable",
+        "PGPORT", Integer.toString(lakebase.port()), "PGSSLMODE", "disable",
         "DATABRICKS_CLIENT_SECRET", emulator.clientSecret()));
     for (int i = 0; i < pairs.length; i += 2) {
       env.put(pairs[i], pairs[i + 1]);

@@ -10,7 +10,7 @@ import com.databricks.sdk.core.DatabricksConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakeforge.testing.DatabricksEmulator;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.lakeforge.testing.LocalLakebase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -58,24 +58,16 @@ class BranchSafetyTest {
             endpoint_type: ENDPOINT_TYPE_READ_ONLY
       """;
 
-  private static EmbeddedPostgres postgres;
+  private static LocalLakebase lakebase;
   private static DatabricksEmulator emulator;
 
   @TempDir Path dir;
 
   @BeforeAll
   static void start() throws Exception {
-    Path target = Files.createDirectories(Path.of("target").toAbsolutePath());
-    postgres = EmbeddedPostgres.builder()
-        .setDataDirectory(Files.createTempDirectory(target, "cli-pg-"))
-        .setCleanDataDirectory(true)
-        .setServerConfig("listen_addresses", "127.0.0.1")
-        .start();
-    try (var c = postgres.getPostgresDatabase().getConnection(); var s = c.createStatement()) {
-      s.execute("create role \"lakeforge-test-sp\" login");
-      s.execute("create database databricks_postgres owner \"lakeforge-test-sp\"");
-    }
-    emulator = DatabricksEmulator.start(postgres.getPostgresDatabase(), "lakeforge-test-sp");
+    // A service principal's PostgreSQL role is its application id (the OAuth client id).
+    lakebase = LocalLakebase.start("lakeforge-test-sp", "databricks_postgres", true, 100);
+    emulator = lakebase.emulator();
     emulator.existingBranch("shop", "staging", true);
     emulator.existingBranch("shop", "dev", false);
     emulator.existingBranch("shop", "hand-made", false);
@@ -85,8 +77,7 @@ class BranchSafetyTest {
 
   @AfterAll
   static void stop() throws Exception {
-    emulator.close();
-    postgres.close();
+    lakebase.close();
   }
 
   private record Run(int code, String out, String err) {}
@@ -100,7 +91,7 @@ class BranchSafetyTest {
   /** No CUSTOM_BRANCHES: what is declared comes from the topology file alone. */
   private static Run run(Path workDir, String... args) {
     Map<String, String> env = new HashMap<>(Map.of(
-        "PGPORT", Integer.toString(postgres.getPort()), "PGSSLMODE", "disable",
+        "PGPORT", Integer.toString(lakebase.port()), "PGSSLMODE", "disable",
         "DATABRICKS_CLIENT_SECRET", emulator.clientSecret()));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lakeforge.testing.DatabricksEmulator;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.lakeforge.testing.LocalLakebase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -22,31 +22,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SecretFreeJarTest {
 
-  private static EmbeddedPostgres postgres;
+  private static LocalLakebase lakebase;
   private static DatabricksEmulator emulator;
 
   @TempDir Path dir;
 
   @BeforeAll
   static void start() throws Exception {
-    Path target = Files.createDirectories(Path.of("target").toAbsolutePath());
-    postgres = EmbeddedPostgres.builder()
-        .setDataDirectory(Files.createTempDirectory(target, "cli-jar-pg-"))
-        .setCleanDataDirectory(true)
-        .setServerConfig("listen_addresses", "127.0.0.1")
-        .start();
-    try (var c = postgres.getPostgresDatabase().getConnection(); var s = c.createStatement()) {
-      s.execute("create role \"lakeforge-test-sp\" login");
-      s.execute("create database databricks_postgres owner \"lakeforge-test-sp\"");
-    }
-    emulator = DatabricksEmulator.start(postgres.getPostgresDatabase(), "lakeforge-test-sp");
+    // A service principal's PostgreSQL role is its application id (the OAuth client id).
+    lakebase = LocalLakebase.start("lakeforge-test-sp", "databricks_postgres", true, 100);
+    emulator = lakebase.emulator();
     emulator.existingBranch("shop", "staging", true);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    emulator.close();
-    postgres.close();
+    lakebase.close();
   }
 
   private record Run(int code, String output) {}
@@ -67,7 +58,7 @@ class SecretFreeJarTest {
     env.put("DATABRICKS_CLIENT_ID", emulator.clientId());
     env.put("ACTIONS_ID_TOKEN_REQUEST_URL", emulator.githubIdTokenUrl() + "?api-version=2.0");
     env.put("ACTIONS_ID_TOKEN_REQUEST_TOKEN", emulator.githubRequestToken());
-    env.put("PGPORT", Integer.toString(postgres.getPort()));
+    env.put("PGPORT", Integer.toString(lakebase.port()));
     env.put("PGSSLMODE", "disable");
     env.put("CUSTOM_BRANCHES", "staging");
     env.putAll(extra);
