@@ -3,7 +3,6 @@ package io.lakeforge.runtime;
 import com.databricks.sdk.WorkspaceClient;
 import io.agroal.api.AgroalDataSource;
 import io.agroal.api.AgroalDataSourceMetrics;
-import io.lakeforge.runtime.internal.AgroalPools;
 import io.lakeforge.runtime.internal.ConnectionSettings;
 import io.lakeforge.runtime.internal.Jdbc;
 import java.io.PrintWriter;
@@ -13,8 +12,6 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,8 +62,8 @@ public final class LakebasePool implements DataSource, AutoCloseable {
   private final String endpoint;
   private final LakebaseConfig config;
   private final AgroalDataSource agroal;
+  private final AgroalBinding binding;
   private final CredentialCache credentials;
-  private final long budgetNanos;
   /** Read on every borrow: plain fields, not lookups in the configuration's map. */
   private final boolean poolMetrics;
   private final int maxWaiting;
@@ -76,12 +73,6 @@ public final class LakebasePool implements DataSource, AutoCloseable {
   /** Callers turned away by maxWaiting (a cold path: counted only on rejection). */
   private final LongAdder exhausted = new LongAdder();
   private final DSLContext dsl;
-  /**
-   * Physical connections this pool opened that were still open at the last open: swept by
-   * {@link #close()}, because Agroal's close drops destroy tasks still queued on its housekeeping
-   * thread (a connection flushed just before close) and connections a fill finishes after it.
-   */
-  private final Set<Connection> opened = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
   /** Completed by close(): ends a wait for the first credential at once. */
   private final java.util.concurrent.CompletableFuture<Void> closing =
@@ -92,18 +83,16 @@ public final class LakebasePool implements DataSource, AutoCloseable {
     this.endpoint = target.endpoint();
     this.config = config;
     this.credentials = credentials;
-    this.budgetNanos = config.acquisitionTimeout().toNanos();
     this.poolMetrics = config.poolMetrics();
     this.maxWaiting = config.maxWaiting();
     this.maxSize = config.maxSize();
-    Opener opener = new Opener(target, config, credentials);
-    OpenerSecurityProvider security = new OpenerSecurityProvider(() -> track(opener.open()));
     try {
-      this.agroal = AgroalDataSource.from(
-          AgroalPools.opening(config, security.credential(), security));
+      this.binding = new AgroalBinding(name, config, new Opener(target, config, credentials),
+          () -> closed);
     } catch (SQLException e) {
       throw new LakebaseException(name + ": could not start the connection pool: " + e.getMessage(), e);
     }
+    this.agroal = binding.agroal();
     this.dsl = DSL.using(this, SQLDialect.POSTGRES, jooqSettings());
     LOG.log(System.Logger.Level.DEBUG, () -> name + ": pool started for " + endpoint + " at "
         + target.host() + ":" + target.port() + " as " + target.user());
@@ -210,27 +199,7 @@ public final class LakebasePool implements DataSource, AutoCloseable {
   }
 
   private Connection acquire() throws SQLException {
-    long[] deadline = Opener.deadlineSlot();
-    deadline[0] = System.nanoTime() + budgetNanos;
-    try {
-      return agroal.getConnection();
-    } catch (SQLException | RuntimeException e) {
-      throw translate(e);
-    } finally {
-      deadline[0] = 0;
-    }
-  }
-
-  /** Registers a new physical connection; one that a closed pool would lose is ended at once. */
-  private Connection track(Connection connection) throws SQLException {
-    opened.removeIf(Jdbc::isClosed);
-    opened.add(connection);
-    if (closed) { // close() set the flag before its sweep: the sweep or this line ends it
-      opened.remove(connection);
-      Jdbc.abort(connection);
-      throw closedException();
-    }
-    return connection;
+    return binding.borrow();
   }
 
   private PoolExhaustedException exhausted() {
@@ -240,28 +209,7 @@ public final class LakebasePool implements DataSource, AutoCloseable {
   }
 
   private SQLException closedException() {
-    return new SQLException(name + ": the pool is closed; create a new one.", "08003",
-        new LakebaseClosedException(name + ": the pool is closed."));
-  }
-
-  private SQLException translate(Exception e) {
-    if (closed) {
-      return closedException();
-    }
-    LakebaseCredentialException credential = Jdbc.find(e, LakebaseCredentialException.class);
-    if (credential != null && !(e instanceof SQLException)) {
-      return new SQLException(name + ": could not open a connection: " + credential.getMessage(),
-          "08001", credential);
-    }
-    if (e instanceof SQLException s) {
-      if ("Sorry, acquisition timeout!".equals(s.getMessage())) {
-        return new java.sql.SQLTimeoutException(name + ": no connection within the acquisition"
-            + " timeout (" + config.acquisitionTimeout().toMillis() + " ms); all " + config.maxSize()
-            + " connections are in use. Raise maxSize or acquisitionTimeout, or shed load.", "08001", s);
-      }
-      return s;
-    }
-    return new SQLException(name + ": could not open a connection: " + e.getMessage(), "08001", e);
+    return binding.closedException();
   }
 
   /**
@@ -271,13 +219,7 @@ public final class LakebasePool implements DataSource, AutoCloseable {
    * @param newConnection open a new connection for the check instead of borrowing one
    */
   public boolean isHealthy(boolean newConnection) throws SQLException {
-    long[] deadline = Opener.deadlineSlot();
-    deadline[0] = System.nanoTime() + budgetNanos;
-    try {
-      return agroal.isHealthy(newConnection);
-    } finally {
-      deadline[0] = 0;
-    }
+    return binding.isHealthy(newConnection);
   }
 
   /** Not supported: every connection logs in as the configured user with a minted credential. */
@@ -308,6 +250,11 @@ public final class LakebasePool implements DataSource, AutoCloseable {
 
   boolean isClosed() {
     return closed;
+  }
+
+  /** Physical connections being opened now (for tests). */
+  int opening() {
+    return binding.opening();
   }
 
   CredentialCache credentialCache() {
@@ -350,7 +297,7 @@ public final class LakebasePool implements DataSource, AutoCloseable {
     if (poolMetrics ? agroal.getMetrics().awaitingCount() > 0 : acquiring.sum() > 0) {
       return false;
     }
-    for (Connection c : opened) {
+    for (Connection c : binding.opened()) {
       if (!Jdbc.isClosed(c)) {
         return false;
       }
@@ -387,8 +334,8 @@ public final class LakebasePool implements DataSource, AutoCloseable {
       }
       agroal.close();
     } finally {
-      opened.forEach(Jdbc::abort);
-      opened.clear();
+      binding.opened().forEach(Jdbc::abort);
+      binding.opened().clear();
       credentials.release();
     }
   }
@@ -401,7 +348,7 @@ public final class LakebasePool implements DataSource, AutoCloseable {
    */
   private void cancelQueries() {
     List<PGConnection> open = new ArrayList<>();
-    for (Connection c : opened) {
+    for (Connection c : binding.opened()) {
       if (!Jdbc.isClosed(c)) {
         try {
           open.add(c.unwrap(PGConnection.class));

@@ -1,6 +1,5 @@
 package io.lakeforge.runtime;
 
-import io.lakeforge.runtime.internal.ConnectionOpener;
 import io.lakeforge.runtime.internal.ConnectionSettings;
 import io.lakeforge.runtime.internal.Jdbc;
 import io.lakeforge.runtime.internal.Tls;
@@ -19,20 +18,17 @@ import org.postgresql.Driver;
  * once with a new one; a compute that is starting (57P01, 57P03, 08001, 08006) is retried with a
  * short backoff while the budget lasts; a TLS verification failure says what to set.
  */
-final class Opener implements ConnectionOpener {
+final class Opener {
 
   private static final System.Logger LOG = System.getLogger("io.lakeforge.runtime");
   private static final Driver DRIVER = new Driver();
   private static final long FIRST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   private static final long MAX_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
-  /** The deadline of the current caller on this thread, 0 when none (a background fill). */
-  private static final ThreadLocal<long[]> DEADLINE = ThreadLocal.withInitial(() -> new long[1]);
 
   private final Target target;
   private final LakebaseConfig config;
   private final CredentialCache credentials;
   private final Properties base;
-  private final long budgetNanos;
   private final long connectTimeoutSeconds;
   private final int socketTimeoutMillis;
   private final String initSql;
@@ -43,7 +39,6 @@ final class Opener implements ConnectionOpener {
     this.credentials = credentials;
     this.base = ConnectionSettings.jdbc(config, target.host(), target.port(), target.user());
     this.base.setProperty("loginTimeout", "0");
-    this.budgetNanos = config.acquisitionTimeout().toNanos();
     this.connectTimeoutSeconds = ConnectionSettings.seconds(config.get(LakebaseSettings.CONNECT_TIMEOUT));
     this.socketTimeoutMillis = (int) Math.min(Integer.MAX_VALUE,
         config.get(LakebaseSettings.SOCKET_TIMEOUT).toMillis());
@@ -59,17 +54,7 @@ final class Opener implements ConnectionOpener {
     this.initSql = sql.toString();
   }
 
-  /** Runs {@code work} with a deadline {@code budget} from now for any connection it opens. */
-  static long[] deadlineSlot() {
-    return DEADLINE.get();
-  }
-
-  @Override
-  public Connection open() throws SQLException {
-    long deadline = DEADLINE.get()[0];
-    return open(deadline != 0 ? deadline : System.nanoTime() + budgetNanos);
-  }
-
+  /** A new physical connection, or a failure with a SQLSTATE, by {@code deadline} (nanoTime). */
   Connection open(long deadline) throws SQLException {
     boolean retriedAuth = false;
     long pause = FIRST_PAUSE_NANOS;
@@ -80,7 +65,11 @@ final class Opener implements ConnectionOpener {
       } catch (LakebaseClosedException e) {
         throw new SQLException(target.name() + ": " + e.getMessage(), "08003", e);
       } catch (LakebaseException e) {
-        throw new SQLException(target.name() + ": could not open a connection: " + e.getMessage(),
+        String reason = e.getMessage();
+        if (reason != null && reason.startsWith(target.name() + ": ")) {
+          reason = reason.substring(target.name().length() + 2);
+        }
+        throw new SQLException(target.name() + ": could not open a connection: " + reason,
             "08001", e);
       }
       long remaining = deadline - System.nanoTime();

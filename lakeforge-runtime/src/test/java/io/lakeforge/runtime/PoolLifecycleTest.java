@@ -452,9 +452,9 @@ class PoolLifecycleTest {
     Future<Connection> caller = borrowInBackground(pool);
     Exception e = assertThrows(Exception.class, () -> caller.get(5, TimeUnit.SECONDS));
     SQLException failed = assertInstanceOf(SQLException.class, e.getCause());
-    assertEquals(pool.name() + ": could not open a connection: " + pool.name() + ": no Lakebase"
-        + " credential within the acquisition timeout; the request goes on in the background."
-        + " Check that the Databricks API answers, or raise acquisitionTimeout.",
+    assertEquals(pool.name() + ": could not open a connection: no Lakebase credential within the"
+        + " acquisition timeout; the request goes on in the background. Check that the Databricks"
+        + " API answers, or raise acquisitionTimeout.",
         failed.getMessage());
     assertEquals(1, emulator.credentialCalls(), "the caller waited for the request in flight");
     pool.close();
