@@ -186,28 +186,6 @@ final class CredentialCache {
     return t instanceof LakebaseException ? t.getMessage() : t.toString();
   }
 
-  /**
-   * Waits up to {@code timeout} for the first credential, so that a new pool's first burst of
-   * connections finds it ready; a failure is left for the callers to meet. Ends early when
-   * {@code abort} completes (the pool closed).
-   */
-  void awaitFirst(Duration timeout, CompletableFuture<?> abort) {
-    CompletableFuture<Minted> f;
-    synchronized (this) {
-      f = inFlight;
-    }
-    if (f == null || current != null) {
-      return;
-    }
-    try {
-      CompletableFuture.anyOf(f, abort).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
-      // The callers get the failure, within their own budgets.
-    }
-  }
-
   /** Starts fetching the first credential in the background, overlapping the first connect. */
   void prefetch() {
     if (mode == CredentialMode.CACHED && current == null) {

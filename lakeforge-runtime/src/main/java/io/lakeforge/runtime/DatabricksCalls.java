@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -126,7 +127,7 @@ final class DatabricksCalls implements AutoCloseable {
    * further attempt starts once {@code abandoned} is true (its caller gave up).
    */
   Minted mint(String endpoint, LongAdder apiCalls, BooleanSupplier abandoned) {
-    return call("a Lakebase credential for " + endpoint, apiCalls, abandoned, () -> {
+    return call("a Lakebase credential for " + endpoint, apiCalls, abandoned, 0, () -> {
       Instant now = clock.instant();
       DatabaseCredential c = api.postgres.generateDatabaseCredential(
           new GenerateDatabaseCredentialRequest().setEndpoint(endpoint));
@@ -139,9 +140,12 @@ final class DatabricksCalls implements AutoCloseable {
     });
   }
 
-  /** The host of an endpoint ({@code status.hosts.host}). */
-  String host(String endpoint) {
-    return call("the host of " + endpoint, new LongAdder(), () -> false, () -> {
+  /**
+   * The host of an endpoint ({@code status.hosts.host}), all attempts ending by {@code deadline}
+   * ({@link System#nanoTime()}; 0: none).
+   */
+  String host(String endpoint, long deadline) {
+    return call("the host of " + endpoint, new LongAdder(), () -> false, deadline, () -> {
       Endpoint e = api.postgres.getEndpoint(new GetEndpointRequest().setName(endpoint));
       String host = e == null || e.getStatus() == null || e.getStatus().getHosts() == null
           ? null
@@ -154,9 +158,12 @@ final class DatabricksCalls implements AutoCloseable {
     });
   }
 
-  /** The current Databricks identity's user name (a service principal's application id). */
-  String currentUser() {
-    return call("the current Databricks identity", new LongAdder(), () -> false, () -> {
+  /**
+   * The current Databricks identity's user name (a service principal's application id), all
+   * attempts ending by {@code deadline} ({@link System#nanoTime()}; 0: none).
+   */
+  String currentUser(long deadline) {
+    return call("the current Databricks identity", new LongAdder(), () -> false, deadline, () -> {
       User me = api.currentUser.me(new MeRequest());
       if (me == null || me.getUserName() == null) {
         throw new Unreadable("the answer had no userName");
@@ -165,7 +172,12 @@ final class DatabricksCalls implements AutoCloseable {
     });
   }
 
-  private <T> T call(String what, LongAdder apiCalls, BooleanSupplier abandoned,
+  /**
+   * Attempts {@code request} up to {@code apiAttempts} times, each bounded by {@code apiTimeout}
+   * and, when {@code deadline} is not 0, all of them by {@code deadline} (the caller's
+   * acquisition budget): no attempt or backoff runs past it.
+   */
+  private <T> T call(String what, LongAdder apiCalls, BooleanSupplier abandoned, long deadline,
       Supplier<T> request) {
     for (int attempt = 1; ; attempt++) {
       checkOpen(what);
@@ -174,8 +186,12 @@ final class DatabricksCalls implements AutoCloseable {
       }
       apiCalls.increment();
       String failure;
+      long end = System.nanoTime() + timeout.toNanos();
+      if (deadline != 0 && deadline - end < 0) {
+        end = deadline;
+      }
       try {
-        return ApiHttpClient.attempt(System.nanoTime() + timeout.toNanos(), scope, request);
+        return ApiHttpClient.attempt(end, scope, request);
       } catch (LakebaseClosedException e) {
         throw new LakebaseClosedException("Closed while requesting " + what + ".");
       } catch (LakebaseException e) {
@@ -194,9 +210,16 @@ final class DatabricksCalls implements AutoCloseable {
             + " attempts (last: " + failure + "). Connections already open keep working; new ones"
             + " need the Databricks API to answer.", null);
       }
+      long pause = pause(attempt);
+      if (deadline != 0 && deadline - System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(pause) <= 0) {
+        throw new LakebaseCredentialException("Could not obtain " + what + " within the"
+            + " acquisition timeout (" + attempt + (attempt == 1 ? " attempt" : " attempts")
+            + ", last: " + failure + "). Check that the Databricks API answers, or raise"
+            + " acquisitionTimeout.", null);
+      }
       String last = failure;
       LOG.log(System.Logger.Level.DEBUG, () -> "Retrying request for " + what + " after: " + last);
-      sleep(attempt, what);
+      sleep(pause, what);
     }
   }
 
@@ -210,9 +233,12 @@ final class DatabricksCalls implements AutoCloseable {
   }
 
   /** Full jitter: a random delay up to {@code backoff * 2^(attempt-1)}, capped at 5 s. */
-  private void sleep(int attempt, String what) {
+  private long pause(int attempt) {
     long cap = Math.min(MAX_BACKOFF.toMillis(), backoff.toMillis() << Math.min(attempt - 1, 20));
-    long millis = ThreadLocalRandom.current().nextLong(cap / 2, cap + 1);
+    return ThreadLocalRandom.current().nextLong(cap / 2, cap + 1);
+  }
+
+  private void sleep(long millis, String what) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {

@@ -362,19 +362,17 @@ public final class Lakebase implements AutoCloseable {
     try {
       LakebaseConfig endpointConfig = config.toBuilder().endpoint(endpoint).database(database)
           .set(LakebaseSettings.READ_ONLY, kind == EndpointKind.READ_ONLY).build();
-      Target target = Target.resolve(endpointConfig, client, lookups, endpoint, this::user);
+      // The lookups end within the caller's budget; the first credential is left to the caller's
+      // own borrow, which waits for it within its budget.
+      long deadline = System.nanoTime() + endpointConfig.acquisitionTimeout().toNanos();
+      Target target = Target.resolve(endpointConfig, client, lookups, endpoint,
+          () -> user(deadline), deadline);
       pool = LakebasePool.start(endpointConfig, client, target);
       synchronized (this) {
         if (closed) {
           throw closedException();
         }
-        // Published before the first credential arrives: a close() from now on closes this
-        // pool, which ends the wait below at once instead of after the acquisition timeout.
         slot.complete(pool);
-      }
-      pool.awaitFirstCredential();
-      if (isClosed()) {
-        throw closedException();
       }
       return pool;
     } catch (RuntimeException | Error e) {
@@ -397,10 +395,10 @@ public final class Lakebase implements AutoCloseable {
    * The current identity, looked up once. The lookup holds only its own lock: close() aborts it
    * (it then fails as closed) without waiting for it.
    */
-  private String user() {
+  private String user(long deadline) {
     synchronized (userLock) {
       if (user == null) {
-        user = lookups.currentUser();
+        user = lookups.currentUser(deadline);
       }
       return user;
     }

@@ -170,6 +170,15 @@ public final class LakebaseConfig {
     return require(ACQUISITION_TIMEOUT);
   }
 
+  /**
+   * Whether creating a {@link LakebasePool} opens its first connection within the acquisition
+   * timeout and fails if it cannot (default {@code true}); see {@link
+   * LakebasePool#create(LakebaseConfig, com.databricks.sdk.WorkspaceClient)}.
+   */
+  public boolean failFast() {
+    return require(FAIL_FAST);
+  }
+
   /** Callers allowed to wait at once before the next fails fast (default 100). */
   public int maxWaiting() {
     return require(MAX_WAITING);
@@ -341,6 +350,15 @@ public final class LakebaseConfig {
     /** Budget of one {@code getConnection()}, credential fetch, login and validation included. */
     public Builder acquisitionTimeout(Duration timeout) {
       return set(ACQUISITION_TIMEOUT, Objects.requireNonNull(timeout, "acquisitionTimeout"));
+    }
+
+    /**
+     * {@code true} (the default): creating a pool opens its first connection within the
+     * acquisition timeout and throws if it cannot; {@code false}: creating it does not wait for
+     * a credential, and the first {@code getConnection()} reports a failure.
+     */
+    public Builder failFast(boolean failFast) {
+      return set(FAIL_FAST, failFast);
     }
 
     /** Callers allowed to wait at once; one more fails at once with {@link PoolExhaustedException}. */

@@ -52,12 +52,18 @@ public final class LakebaseDataSource implements DataSource, AutoCloseable {
     return create(config, Lakebase.defaultClient());
   }
 
-  /** For {@link LakebaseConfig#endpoint()}; only its connection settings are used. */
+  /**
+   * For {@link LakebaseConfig#endpoint()}; only its connection settings are used. The host and
+   * user lookups (none when both are configured) end within the acquisition timeout; no
+   * connection is opened until the first {@link #getConnection()}.
+   */
   public static LakebaseDataSource create(LakebaseConfig config, WorkspaceClient client) {
     String endpoint = config.requireEndpoint();
+    long deadline = System.nanoTime() + config.acquisitionTimeout().toNanos();
     Target target;
     try (DatabricksCalls lookups = new DatabricksCalls(client, config, Clock.systemUTC())) {
-      target = Target.resolve(config, client, lookups, endpoint, lookups::currentUser);
+      target = Target.resolve(config, client, lookups, endpoint,
+          () -> lookups.currentUser(deadline), deadline);
     }
     CredentialCache cache = CredentialCache.open(target.key(), target.name(), config,
         () -> new DatabricksCalls(client, config, Clock.systemUTC()));

@@ -74,9 +74,6 @@ public final class LakebasePool implements DataSource, AutoCloseable {
   private final LongAdder exhausted = new LongAdder();
   private final DSLContext dsl;
   private volatile boolean closed;
-  /** Completed by close(): ends a wait for the first credential at once. */
-  private final java.util.concurrent.CompletableFuture<Void> closing =
-      new java.util.concurrent.CompletableFuture<>();
 
   private LakebasePool(LakebaseConfig config, Target target, CredentialCache credentials) {
     this.name = target.name();
@@ -106,32 +103,40 @@ public final class LakebasePool implements DataSource, AutoCloseable {
   }
 
   /**
-   * A pool for {@link LakebaseConfig#endpoint()}. The host is looked up from the endpoint when
-   * {@link LakebaseConfig#host()} is unset, the user is the current identity when unset; both
-   * lookups use LakeForge's own HTTP client and are bounded by {@code apiTimeout} per attempt.
-   * The first credential is requested at once and awaited for up to the acquisition timeout (a
-   * failure is left for {@link #getConnection()} to report).
+   * A pool for {@link LakebaseConfig#endpoint()}, ready within the acquisition timeout. The host
+   * is looked up from the endpoint when {@link LakebaseConfig#host()} is unset, the user is the
+   * current identity when unset (LakeForge's own HTTP client, {@code apiTimeout} per attempt).
+   *
+   * <p><b>Startup</b> ({@link LakebaseConfig#failFast()}). By default the lookups, the first
+   * credential and a first connection, kept in the pool, all happen within one acquisition
+   * timeout: the pool is returned working, or nothing is left open and a {@link
+   * LakebaseException} says why (the API did not answer, the server refused the login, TLS),
+   * with the connection failure, and its SQLSTATE, as its cause. With {@code failFast(false)} the
+   * lookups (none when host and user are configured) are bounded by the acquisition timeout, the
+   * first credential is requested in the background, and the first {@link #getConnection()}
+   * reports any failure within its own budget.
+   *
+   * @throws LakebaseException if the pool cannot be made ready within the acquisition timeout
    */
   public static LakebasePool create(LakebaseConfig config, WorkspaceClient client) {
     String endpoint = config.requireEndpoint();
+    long deadline = System.nanoTime() + config.acquisitionTimeout().toNanos();
     // The pool opens while the lookups are still open: its credential cache joins their shared
     // API client, so the token that served the lookups serves the credential too.
     try (DatabricksCalls lookups = new DatabricksCalls(client, config, Clock.systemUTC())) {
-      Target target = Target.resolve(config, client, lookups, endpoint, lookups::currentUser);
-      return open(config, client, target);
+      Target target = Target.resolve(config, client, lookups, endpoint,
+          () -> lookups.currentUser(deadline), deadline);
+      LakebasePool pool = start(config, client, target);
+      if (config.failFast()) {
+        pool.connectFirst(deadline);
+      }
+      return pool;
     }
   }
 
-  /** A pool for a resolved target; shares the credential cache of its endpoint and identity. */
-  static LakebasePool open(LakebaseConfig config, WorkspaceClient client, Target target) {
-    LakebasePool pool = start(config, client, target);
-    pool.awaitFirstCredential();
-    return pool;
-  }
-
   /**
-   * A started pool whose first credential is being fetched: {@link #awaitFirstCredential()}
-   * waits for it. Lets an owner publish the pool first, so that its close() can end the wait.
+   * A started pool for a resolved target, sharing the credential cache of its endpoint and
+   * identity; its first credential is being fetched in the background.
    */
   static LakebasePool start(LakebaseConfig config, WorkspaceClient client, Target target) {
     CredentialCache cache = CredentialCache.open(target.key(), target.name(), config,
@@ -147,9 +152,18 @@ public final class LakebasePool implements DataSource, AutoCloseable {
     }
   }
 
-  /** Waits up to the acquisition timeout for the first credential, or until close(). */
-  void awaitFirstCredential() {
-    credentials.awaitFirst(config.acquisitionTimeout(), closing);
+  /** Opens a first connection by {@code deadline} and keeps it in the pool; else closes the pool. */
+  private void connectFirst(long deadline) {
+    try (Connection c = binding.borrow(deadline)) {
+      // Returned to the pool at once: the first caller borrows it without a login.
+    } catch (SQLException e) {
+      close();
+      String reason = e.getMessage() != null && e.getMessage().startsWith(name + ": ")
+          ? e.getMessage().substring(name.length() + 2) : String.valueOf(e.getMessage());
+      throw new LakebaseException(name + ": the pool opened no connection within the acquisition"
+          + " timeout, so it was not created (failFast): " + reason + " To create it without"
+          + " connecting, set failFast=false (LAKEBASE_FAIL_FAST=false).", e);
+    }
   }
 
   /**
@@ -325,7 +339,6 @@ public final class LakebasePool implements DataSource, AutoCloseable {
       }
       closed = true;
     }
-    closing.complete(null);
     try {
       awaitReturns(config.get(LakebaseSettings.CLOSE_GRACE).toNanos());
       if (!poolMetrics || agroal.getMetrics().activeCount() > 0) {

@@ -122,6 +122,12 @@ public final class LakebaseSettings {
   public static final Setting<Duration> ACQUISITION_TIMEOUT = duration("acquisitionTimeout",
       "LAKEBASE_ACQUISITION_TIMEOUT", Duration.ofSeconds(30),
       "Budget of one getConnection(): waiting, credential, login and validation.", true, HOUR);
+  /** Setting {@code FAIL_FAST}; see its {@link Setting#description()}. */
+  public static final Setting<Boolean> FAIL_FAST = bool("failFast",
+      List.of("LAKEBASE_FAIL_FAST"), true,
+      "Creating a pool opens its first connection within acquisitionTimeout and fails if it"
+          + " cannot, as HikariCP's initializationFailTimeout; false: creating it waits for no"
+          + " credential and the first getConnection() reports a failure.");
   /** Setting {@code MAX_WAITING}; see its {@link Setting#description()}. */
   public static final Setting<Integer> MAX_WAITING = integer("maxWaiting",
       List.of("LAKEBASE_POOL_MAX_WAITING"), 100,
@@ -199,7 +205,7 @@ public final class LakebaseSettings {
   private static final List<Setting<?>> ALL = List.of(HOST, PORT, DATABASE, USER, ENDPOINT,
       PROJECT, SSL_MODE, SSL_ROOT_CERT, ALLOW_UNVERIFIED_TLS, APPLICATION_NAME, STATEMENT_TIMEOUT,
       IDLE_IN_TRANSACTION_TIMEOUT, JDBC_PROPERTIES, READ_ONLY, MIN_SIZE, MAX_SIZE,
-      ACQUISITION_TIMEOUT, MAX_WAITING, MAX_LIFETIME, MAX_IDLE, IDLE_VALIDATION,
+      ACQUISITION_TIMEOUT, FAIL_FAST, MAX_WAITING, MAX_LIFETIME, MAX_IDLE, IDLE_VALIDATION,
       VALIDATION_TIMEOUT, CONNECT_TIMEOUT, SOCKET_TIMEOUT, CREDENTIAL_MODE, REFRESH_MARGIN,
       API_TIMEOUT, API_ATTEMPTS, API_BACKOFF, POOL_METRICS, CLOSE_GRACE, POOL_IDLE_RELEASE);
 

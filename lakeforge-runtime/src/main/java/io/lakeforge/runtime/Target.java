@@ -14,12 +14,13 @@ record Target(String name, String workspace, String endpoint, String host, int p
 
   /**
    * Resolves the host (configured, else the endpoint's {@code status.hosts.host}) and the user
-   * (configured, else {@code user}), and checks the TLS rules for that host.
+   * (configured, else {@code user}), and checks the TLS rules for that host; the host lookup
+   * ends by {@code deadline} ({@link System#nanoTime()}).
    */
   static Target resolve(LakebaseConfig config, WorkspaceClient client, DatabricksCalls calls,
-      String endpoint, Supplier<String> user) {
+      String endpoint, Supplier<String> user, long deadline) {
     String configured = config.host();
-    String host = configured != null ? configured : calls.host(endpoint);
+    String host = configured != null ? configured : calls.host(endpoint, deadline);
     int port = config.port();
     int colon = host.lastIndexOf(':');
     if (host.startsWith("[") && host.contains("]:")) {

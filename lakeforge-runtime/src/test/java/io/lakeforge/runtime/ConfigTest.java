@@ -209,7 +209,7 @@ class ConfigTest {
       assertTrue(!s.environmentVariables().isEmpty(), s.name() + " has an environment variable");
       assertTrue(s.toString().contains(s.environmentVariables().get(0)), s.toString());
     }
-    assertEquals(32, names.size());
+    assertEquals(33, names.size());
   }
 
   @Test

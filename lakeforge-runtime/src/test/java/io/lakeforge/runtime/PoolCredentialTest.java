@@ -210,10 +210,11 @@ class PoolCredentialTest {
   }
 
   @Test
-  void aNewPoolHasItsFirstCredentialBeforeCreateReturns() {
+  void aFailFastPoolHasItsFirstCredentialAndConnectionBeforeCreateReturns() {
     emulator.latency(Duration.ofMillis(300));
-    LakebasePool pool = pool(env.config());
+    LakebasePool pool = pool(env.config().failFast(true));
     assertEquals(1, pool.stats().credentialRefreshes(), "fetched at start, ready for a burst");
+    assertEquals(1, pool.stats().idle(), "the first connection waits in the pool");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.lakeforge.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,12 +61,13 @@ class TlsTest {
   void theDefaultModeRefusesAnUnknownCaAndNamesPgsslrootcert() {
     LakebaseConfig config = LakebaseConfig.fromEnvironment(environment("127.0.0.1"));
     assertEquals("verify-full", config.sslMode());
-    try (LakebasePool pool = LakebasePool.create(config, env.client())) {
-      SQLException e = assertThrows(SQLException.class, pool::getConnection);
-      assertTrue(e.getMessage().contains("could not be verified against the JVM trust store"),
-          e.getMessage());
-      assertTrue(e.getMessage().contains("Set PGSSLROOTCERT"), e.getMessage());
-    }
+    // failFast (the default): the TLS reason stops create(), not the first caller.
+    LakebaseException e = assertThrows(LakebaseException.class,
+        () -> LakebasePool.create(config, env.client()));
+    assertTrue(e.getMessage().contains("could not be verified against the JVM trust store"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("Set PGSSLROOTCERT"), e.getMessage());
+    assertInstanceOf(SQLException.class, e.getCause());
   }
 
   @Test
@@ -92,6 +94,7 @@ class TlsTest {
   void aHostNameTheCertificateDoesNotCarryIsRefused() {
     Map<String, String> e = environment("127.0.0.2");
     e.put("PGSSLROOTCERT", server.caFile().toString());
+    e.put("LAKEBASE_FAIL_FAST", "false");
     try (LakebasePool pool = LakebasePool.create(LakebaseConfig.fromEnvironment(e), env.client())) {
       SQLException x = assertThrows(SQLException.class, pool::getConnection);
       assertTrue(x.getMessage().contains("certificate does not name 127.0.0.2"), x.getMessage());

@@ -66,7 +66,11 @@ public final class TestLakebase {
     return local.superuser(database);
   }
 
-  /** Settings pointing at this server, with TLS off (local only) and small timeouts. */
+  /**
+   * Settings pointing at this server, with TLS off (local only) and small timeouts. Pools are
+   * created without connecting ({@code failFast=false}) so a test can inject a fault first and
+   * meet it at its own borrow; {@code StartupTest} covers the fail-fast default.
+   */
   public LakebaseConfig.Builder config() {
     return LakebaseConfig.builder()
         .host("127.0.0.1")
@@ -77,7 +81,8 @@ public final class TestLakebase {
         .sslMode("disable")
         .acquisitionTimeout(java.time.Duration.ofSeconds(10))
         .apiTimeout(java.time.Duration.ofSeconds(2))
-        .apiBackoff(java.time.Duration.ofMillis(20));
+        .apiBackoff(java.time.Duration.ofMillis(20))
+        .failFast(false);
   }
 
   /** The real SDK, authenticating with OAuth M2M against the emulator. */
