@@ -9,6 +9,7 @@ import io.lakeforge.runtime.LakebasePool;
 import io.lakeforge.runtime.LakebaseSettings;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -18,6 +19,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.context.annotation.Primary;
 import org.springframework.core.env.Environment;
 
 /**
@@ -103,6 +105,12 @@ public class LakeforgeAutoConfiguration {
     LakebasePool dataSource(LakebaseConfig config, ObjectProvider<WorkspaceClient> clients) {
       return LakebasePool.create(forDataSource(config, loader()), client(clients));
     }
+
+    @Bean
+    ApplicationDataSource lakeforgeApplicationDataSource(LakebaseConfig config,
+        @Qualifier("dataSource") DataSource dataSource) {
+      return ApplicationDataSource.of(forDataSource(config, loader()), dataSource);
+    }
   }
 
   /**
@@ -122,7 +130,10 @@ public class LakeforgeAutoConfiguration {
       return LakebaseDataSource.create(forDataSource(config, loader()), client(clients));
     }
 
+    // Primary: the LakebaseDataSource above is a DataSource too, and Boot's JdbcTemplate and
+    // transaction manager need a single candidate.
     @Bean(destroyMethod = "close")
+    @Primary
     @ConfigurationProperties("spring.datasource.hikari")
     HikariDataSource dataSource(LakebaseConfig config, LakebaseDataSource lakebase) {
       // The no-argument constructor starts the pool on first use, after the binding.
@@ -135,6 +146,12 @@ public class LakeforgeAutoConfiguration {
       hikari.setMaxLifetime(config.maxLifetime().toMillis());
       hikari.setIdleTimeout(config.maxIdle().toMillis());
       return hikari;
+    }
+
+    @Bean
+    ApplicationDataSource lakeforgeApplicationDataSource(LakebaseConfig config,
+        @Qualifier("dataSource") DataSource dataSource) {
+      return ApplicationDataSource.of(forDataSource(config, loader()), dataSource);
     }
   }
 }
