@@ -35,6 +35,11 @@ public final class LakebaseDataSource implements DataSource, AutoCloseable {
   private final long budgetNanos;
   private volatile int loginTimeout;
   private volatile boolean closed;
+  /** Physical connections opened, and callers in {@link #getConnection()} now. */
+  private final java.util.concurrent.atomic.LongAdder created =
+      new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder opening =
+      new java.util.concurrent.atomic.LongAdder();
 
   private LakebaseDataSource(Target target, LakebaseConfig config, CredentialCache credentials) {
     this.name = target.name().replace("lakebase[", "lakebase-ds[");
@@ -84,13 +89,26 @@ public final class LakebaseDataSource implements DataSource, AutoCloseable {
     }
     int seconds = loginTimeout;
     long budget = seconds > 0 ? seconds * 1_000_000_000L : budgetNanos;
-    return opener.open(System.nanoTime() + budget);
+    opening.increment();
+    try {
+      Connection c = opener.open(System.nanoTime() + budget);
+      created.increment();
+      return c;
+    } finally {
+      opening.decrement();
+    }
   }
 
-  /** Credential figures of this data source (pool figures are the external pool's). */
+  /**
+   * What this data source did: {@code waiting} counts callers in {@link #getConnection()} now
+   * (opening a connection), {@code connectionsCreated} the connections it opened, and the
+   * credential figures its cache's. {@code active}, {@code idle} and {@code maxSize} are 0: an
+   * unpooled data source holds no connections (they are the external pool's figures, such as
+   * HikariCP's {@code hikaricp.*} meters).
+   */
   public LakebasePoolStats stats() {
-    return new LakebasePoolStats(name, 0, 0, 0, 0, 0, credentials.refreshes(),
-        credentials.failures(), credentials.apiCalls());
+    return new LakebasePoolStats(name, 0, 0, opening.sum(), 0, created.sum(),
+        credentials.refreshes(), credentials.failures(), credentials.apiCalls());
   }
 
   /** The state of the credential cache this data source logs in with; never the credential. */

@@ -160,8 +160,8 @@ public final class LakebasePool implements DataSource, AutoCloseable {
       close();
       String reason = e.getMessage() != null && e.getMessage().startsWith(name + ": ")
           ? e.getMessage().substring(name.length() + 2) : String.valueOf(e.getMessage());
-      throw new LakebaseException(name + ": the pool opened no connection within the acquisition"
-          + " timeout, so it was not created (failFast): " + reason + " To create it without"
+      throw new LakebaseException(name + ": the pool could not open its first connection, so it"
+          + " was not created (failFast): " + reason + " To create it without"
           + " connecting, set failFast=false (LAKEBASE_FAIL_FAST=false).", e);
     }
   }

@@ -119,6 +119,21 @@ class AsyncAndDataSourceTest {
       }
       assertEquals(1, emulator.credentialCalls(), "cached mode: one credential for three logins");
       assertEquals(1, source.stats().credentialRefreshes());
+      long byHikari = source.stats().connectionsCreated();
+      assertTrue(byHikari >= 3, "at least the three logins Hikari held: " + byHikari);
+      try (Connection a = source.getConnection(); Connection b = source.getConnection()) {
+        assertEquals(byHikari + 2, source.stats().connectionsCreated(), "each login counted");
+      }
+      assertEquals(0, source.stats().waiting());
+    }
+    try (LakebaseDataSource failing = LakebaseDataSource.create(env.config()
+        .acquisitionTimeout(java.time.Duration.ofSeconds(1))
+        .credentialMode(CredentialMode.PER_CONNECTION).build(), env.client())) {
+      emulator.hang(true);
+      assertThrows(SQLException.class, failing::getConnection);
+      emulator.hang(false);
+      assertEquals(0, failing.stats().connectionsCreated(), "a failed login opened nothing");
+      assertEquals(0, failing.stats().waiting(), "and left no caller counted as waiting");
     }
   }
 

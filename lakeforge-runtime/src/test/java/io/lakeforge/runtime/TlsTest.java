@@ -132,4 +132,15 @@ class TlsTest {
       assertTrue(ssl(c));
     }
   }
+
+  @Test
+  void aServerWithoutTlsIsNamedWithTheSettingToCheck() {
+    LakebaseException e = assertThrows(LakebaseException.class,
+        () -> LakebasePool.create(env.config().sslMode("require").failFast(true).build(),
+            env.client()));
+    assertTrue(e.getMessage().contains("127.0.0.1 does not accept TLS connections (sslmode require)"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("PGSSLMODE=disable (lakeforge.ssl-mode=disable)"),
+        e.getMessage());
+  }
 }

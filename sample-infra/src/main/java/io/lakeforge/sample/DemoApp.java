@@ -62,7 +62,14 @@ public final class DemoApp {
       System.out.println(what + ": current_user = " + query.call());
       return 0;
     } catch (Exception e) {
-      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      // Past the wrappers (async stage, jOOQ's "Error getting connection from data source"):
+      // LakeForge's own message says why (TLS and PGSSLROOTCERT, a hung API, a password).
+      Throwable cause = e;
+      while ((cause instanceof ExecutionException
+          || cause instanceof java.util.concurrent.CompletionException
+          || cause instanceof org.jooq.exception.DataAccessException) && cause.getCause() != null) {
+        cause = cause.getCause();
+      }
       System.out.println(what + ": FAILED: " + cause.getMessage());
       return 1;
     }

@@ -92,4 +92,16 @@ class DemoAppTest {
     assertTrue(result.stdout().contains("Branches.DEV (read-write): FAILED: DATABRICKS_HOST is not set."),
         result.stdout());
   }
+
+  @Test
+  void aFailureShowsLakeForgesReasonNotJooqsWrapper() throws Exception {
+    Map<String, String> e = environment();
+    e.put("PGSSLMODE", "require"); // the test server has no TLS
+    JavaProcess.Result result = JavaProcess.run(DemoApp.class, e);
+    assertEquals(1, result.exitCode());
+    assertTrue(result.stdout().contains("Branches.DEV (read-write): FAILED: lakebase[")
+        && result.stdout().contains("does not accept TLS connections"), result.stdout());
+    assertTrue(!result.stdout().contains("Error getting connection from data source"),
+        result.stdout());
+  }
 }

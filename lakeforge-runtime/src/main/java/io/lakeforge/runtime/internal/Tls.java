@@ -75,8 +75,12 @@ public final class Tls {
   public static @Nullable String explain(LakebaseConfig config, String host, SQLException e) {
     boolean tls = false;
     boolean hostname = false;
+    boolean plain = false;
     for (Throwable c = e; c != null && c.getCause() != c; c = c.getCause()) {
       String m = String.valueOf(c.getMessage());
+      if (m.contains("The server does not support SSL")) {
+        plain = true;
+      }
       if (m.contains("could not be verified by hostnameverifier")) {
         hostname = true;
       }
@@ -89,6 +93,12 @@ public final class Tls {
       return "TLS: the server's certificate does not name " + host + " (sslmode "
           + config.sslMode() + "). Connect with the host name the certificate carries (the"
           + " endpoint's status.hosts.host), not an address or alias.";
+    }
+    if (plain) {
+      return "TLS: " + host + " does not accept TLS connections (sslmode " + config.sslMode()
+          + "); a Lakebase endpoint always does, so check PGHOST (lakeforge.host) and the"
+          + " endpoint. Only for a local PostgreSQL without TLS, set PGSSLMODE=disable"
+          + " (lakeforge.ssl-mode=disable).";
     }
     if (!tls) {
       return null;
