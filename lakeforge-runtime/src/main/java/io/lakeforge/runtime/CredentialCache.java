@@ -65,6 +65,12 @@ final class CredentialCache {
   private volatile @Nullable Minted current;
   private volatile long pausedUntilNanos = System.nanoTime();
   private volatile @Nullable Throwable lastFailure;
+  /**
+   * What the last refresh left, for logging each change of state once: {@code null} when it
+   * worked, else whether a usable credential remained. Guarded by {@code this}.
+   */
+  private @Nullable Boolean failingWithCredential;
+  private long failuresSinceOk;
   private @Nullable CompletableFuture<Minted> inFlight;
   private int users;
   private boolean closed;
@@ -261,12 +267,28 @@ final class CredentialCache {
       if (t != null) {
         lastFailure = t;
         pausedUntilNanos = System.nanoTime() + FAILURE_PAUSE.toNanos();
+      }
+      if (t != null && !(t instanceof LakebaseClosedException)) {
+        failuresSinceOk++;
         Minted c = current;
-        if (c != null && usable(c, clock.instant())) {
+        boolean cached = c != null && usable(c, clock.instant());
+        if (!Boolean.valueOf(cached).equals(failingWithCredential)) { // a change of state
+          failingWithCredential = cached;
+          String reason = describe(t);
           LOG.log(System.Logger.Level.WARNING, () -> name + ": refreshing the credential failed ("
-              + t.getMessage() + "); the cached one stays in use until it expires at "
-              + c.expireTime());
+              + reason + "); " + (cached
+                  ? "the cached one stays in use until it expires at " + c.expireTime()
+                  : "no valid credential, so new connections fail until the Databricks API"
+                      + " answers (connections already open keep working)")
+              + ". Retrying at most every " + FAILURE_PAUSE.toSeconds() + " s; logged again"
+              + " when this changes.");
         }
+      } else if (minted != null && failingWithCredential != null) {
+        long failed = failuresSinceOk;
+        failingWithCredential = null;
+        failuresSinceOk = 0;
+        LOG.log(System.Logger.Level.INFO, () -> name + ": the credential refresh recovered after "
+            + failed + " failed " + (failed == 1 ? "attempt" : "attempts") + ".");
       }
       if (inFlight == f) {
         inFlight = null;
