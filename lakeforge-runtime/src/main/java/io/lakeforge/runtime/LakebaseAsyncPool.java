@@ -98,9 +98,36 @@ public final class LakebaseAsyncPool implements AutoCloseable {
     });
   }
 
-  /** Runs jOOQ work; each query borrows a connection for its own duration. */
+  /**
+   * Runs jOOQ work; each query borrows a connection for its own duration. Cancelling the stage
+   * cancels the query running at that moment on the server, as for {@link #withConnection}.
+   */
   public <T> CompletionStage<T> withDsl(Function<? super DSLContext, ? extends T> work) {
-    return submit(task -> work.apply(pool.dsl()));
+    return submit(task -> work.apply(pool.dsl().configuration().derive(
+        new org.jooq.ConnectionProvider() {
+          @Override
+          public Connection acquire() {
+            try {
+              Connection c = pool.getConnection();
+              task.borrowed(c);
+              return c;
+            } catch (SQLException e) {
+              throw new org.jooq.exception.DataAccessException(
+                  "Error getting connection from " + pool.name(), e);
+            }
+          }
+
+          @Override
+          public void release(Connection c) {
+            task.borrowed(null);
+            try {
+              c.close();
+            } catch (SQLException e) {
+              throw new org.jooq.exception.DataAccessException(
+                  "Error returning a connection to " + pool.name(), e);
+            }
+          }
+        }).dsl()));
   }
 
   /** A jOOQ context whose {@code fetchAsync()} and {@code executeAsync()} run on this executor. */
@@ -220,7 +247,7 @@ public final class LakebaseAsyncPool implements AutoCloseable {
       });
     }
 
-    synchronized void borrowed(Connection c) {
+    synchronized void borrowed(@Nullable Connection c) {
       connection = c;
     }
 

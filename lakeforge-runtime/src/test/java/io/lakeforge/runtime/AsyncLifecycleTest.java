@@ -136,6 +136,32 @@ class AsyncLifecycleTest {
     }
   }
 
+  @Test
+  void cancellingADslStageStopsItsQueryOnTheServer() throws Exception {
+    try (LakebaseAsyncPool pool = LakebaseAsyncPool.create(env.config().build(), env.client())) {
+      CountDownLatch running = new CountDownLatch(1);
+      CompletableFuture<Object> stage = pool.withDsl(dsl -> {
+        running.countDown();
+        return dsl.fetchValue("select pg_sleep(30)");
+      }).toCompletableFuture();
+      assertTrue(running.await(10, TimeUnit.SECONDS));
+      for (int i = 0; i < 200 && sleeping(env.superuser()) == 0; i++) {
+        Thread.sleep(25); // until the query reached the server
+      }
+      assertEquals(1, sleeping(env.superuser()));
+      stage.cancel(true);
+      int left = 1;
+      for (int i = 0; i < 100 && left > 0; i++) {
+        Thread.sleep(50);
+        left = sleeping(env.superuser());
+      }
+      assertEquals(0, left, "the cancelled jOOQ query no longer runs on the server");
+      try (Connection c = pool.pool().getConnection()) {
+        assertTrue(c.isValid(2), "the pool still serves");
+      }
+    }
+  }
+
   private static int sleeping(DataSource superuser) throws SQLException {
     try (Connection c = superuser.getConnection(); Statement s = c.createStatement();
         ResultSet r = s.executeQuery("select count(*) from pg_stat_activity where usename = '"
