@@ -30,7 +30,9 @@ import org.jspecify.annotations.Nullable;
  * pool's recent callers, so an open on Agroal's thread gives up when the last caller that may
  * take its connection does; one queued behind it for callers that have all given up does not
  * start (no API call); a fill with no caller in the last budget ({@code minSize}) gets a whole
- * budget.
+ * budget. When the last waiting caller leaves without a connection before its deadline
+ * (interrupted, a cancelled task), the opens running for it on Agroal's threads are interrupted
+ * and those queued for it do not start.
  *
  * <p><b>Errors</b> are translated by cause and SQLSTATE, never by Agroal's text: the first
  * exception in the cause chain that carries a SQLSTATE (LakeForge's own or the server's) is the
@@ -65,6 +67,14 @@ final class AgroalBinding implements AgroalSecurityProvider {
   private final Condition settled = lock.newCondition();
   /** The latest deadline of a caller; opens on Agroal's threads end with it. */
   private volatile long latest;
+  /** Callers inside {@link #borrow(long)} or {@link #isHealthy(boolean)}. */
+  private final AtomicInteger waiters = new AtomicInteger();
+  /** Opens running on Agroal's threads for callers, guarded by {@link #lock}. */
+  private final Set<Thread> forCallers = new java.util.HashSet<>();
+  /** Threads of {@link #forCallers} this binding interrupted, guarded by {@link #lock}. */
+  private final Set<Thread> interrupted = new java.util.HashSet<>();
+  /** The value of {@link #latest} when its callers all left early: opens for it do not start. */
+  private volatile long abandoned;
   private volatile @Nullable Failure lastFailure;
 
   private record Failure(SQLException exception, long at) {}
@@ -101,12 +111,15 @@ final class AgroalBinding implements AgroalSecurityProvider {
   /** Borrows from Agroal; any connection opened for it gives up at {@code deadline}. */
   Connection borrow(long deadline) throws SQLException {
     long[] slot = begin(deadline);
+    boolean served = false;
     try {
-      return agroal.getConnection();
+      Connection c = agroal.getConnection();
+      served = true;
+      return c;
     } catch (SQLException | RuntimeException e) {
       throw translate(e, deadline);
     } finally {
-      slot[0] = 0;
+      end(slot, served);
     }
   }
 
@@ -114,16 +127,20 @@ final class AgroalBinding implements AgroalSecurityProvider {
   boolean isHealthy(boolean newConnection) throws SQLException {
     long deadline = System.nanoTime() + budgetNanos;
     long[] slot = begin(deadline);
+    boolean served = false;
     try {
-      return agroal.isHealthy(newConnection);
+      boolean healthy = agroal.isHealthy(newConnection);
+      served = true;
+      return healthy;
     } catch (SQLException | RuntimeException e) {
       throw translate(e, deadline);
     } finally {
-      slot[0] = 0;
+      end(slot, served);
     }
   }
 
   private long[] begin(long deadline) {
+    waiters.incrementAndGet();
     long[] slot = DEADLINE.get();
     slot[0] = deadline;
     if (deadline - latest > LATEST_STEP_NANOS) {
@@ -132,14 +149,52 @@ final class AgroalBinding implements AgroalSecurityProvider {
     return slot;
   }
 
+  /**
+   * A caller leaves. The last one to leave without a connection before its deadline ends the
+   * opens running for the callers on Agroal's threads: nobody waits for them any more.
+   */
+  private void end(long[] slot, boolean served) {
+    slot[0] = 0;
+    if (waiters.decrementAndGet() > 0 || served) {
+      return;
+    }
+    long last = latest;
+    if (last - System.nanoTime() <= 0) {
+      return; // the deadline passed: the opens end with it anyway
+    }
+    lock.lock();
+    try {
+      if (waiters.get() > 0) {
+        return; // a new caller arrived
+      }
+      abandoned = last;
+      for (Thread t : forCallers) {
+        if (interrupted.add(t)) {
+          t.interrupt();
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Called by {@link OpenerDriver} on whichever thread Agroal opens a connection. */
   private Connection open() throws SQLException {
     long deadline = DEADLINE.get()[0];
     if (deadline == 0) { // on Agroal's thread
       long now = System.nanoTime();
       long last = latest;
-      if (last - now > 0) {
+      if (last - now > 0 && !(last == abandoned && waiters.get() == 0)) {
         deadline = last;
+        lock.lock();
+        try {
+          forCallers.add(Thread.currentThread());
+        } finally {
+          lock.unlock();
+        }
+      } else if (last - now > 0) {
+        throw new SQLException(name + ": not opening a connection: the callers that asked for"
+            + " it left (interrupted or cancelled).", "08001");
       } else if (now - last < budgetNanos) {
         // Queued for callers that have all given up: no API call, no login for nobody.
         throw new SQLException(name + ": not opening a connection: the callers that asked for"
@@ -166,6 +221,10 @@ final class AgroalBinding implements AgroalSecurityProvider {
       opening.decrementAndGet();
       lock.lock();
       try {
+        forCallers.remove(Thread.currentThread());
+        if (interrupted.remove(Thread.currentThread())) {
+          Thread.interrupted(); // the interrupt was this binding's, for this open only
+        }
         settled.signalAll();
       } finally {
         lock.unlock();

@@ -202,4 +202,71 @@ class ThreadKindTest {
       assertTrue(calls < callers / 2, calls + " credential calls for " + callers + " callers");
     }
   }
+  /**
+   * A caller cancelled (interrupted) while its connection is being opened against a hung API gives
+   * up at once with an exception, and the open it started ends with it, wherever Agroal runs it.
+   */
+  @ParameterizedTest
+  @EnumSource(Caller.class)
+  void aCancelledCallerGivesUpAndItsOpenEnds(Caller kind) throws Exception {
+    start(kind);
+    LakebasePool pool = pool(env.config().credentialMode(CredentialMode.PER_CONNECTION)
+        .acquisitionTimeout(Duration.ofSeconds(30)).apiTimeout(Duration.ofSeconds(30)));
+    emulator.latency(Duration.ofSeconds(30));
+    java.util.concurrent.CompletableFuture<Throwable> failed = new java.util.concurrent.CompletableFuture<>();
+    Future<?> waiting = caller.submit(() -> {
+      try (Connection c = pool.getConnection()) {
+        failed.complete(null);
+      } catch (Throwable t) {
+        failed.complete(t);
+      }
+    });
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (pool.opening() == 0 && System.nanoTime() < end) {
+      Thread.sleep(10);
+    }
+    assertEquals(1, pool.opening(), "the caller is opening a connection");
+    waiting.cancel(true);
+    // Bounds well inside the 30 s budget and the API's 30 s latency: the caller does not wait either out.
+    Throwable t = failed.get(10, TimeUnit.SECONDS);
+    assertInstanceOf(SQLException.class, t, String.valueOf(t));
+    end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (pool.opening() > 0 && System.nanoTime() < end) {
+      Thread.sleep(10);
+    }
+    assertEquals(0, pool.opening(), "the open outlived its cancelled caller");
+    assertTrue(emulator.credentialCalls() <= 1, emulator.credentialCalls() + " credential calls");
+  }
+
+  /** A query cancelled from another thread stops on the server, whichever kind of thread runs it. */
+  @ParameterizedTest
+  @EnumSource(Caller.class)
+  void aCancelledQueryStopsWithPostgresCancelState(Caller kind) throws Exception {
+    start(kind);
+    LakebasePool pool = pool(env.config());
+    java.util.concurrent.CompletableFuture<Statement> running = new java.util.concurrent.CompletableFuture<>();
+    Future<Object> query = caller.submit(() -> {
+      try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+        running.complete(s);
+        return s.execute("select pg_sleep(30)");
+      }
+    });
+    Statement s = running.get(20, TimeUnit.SECONDS);
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!sleepingOnServer() && System.nanoTime() < end) {
+      Thread.sleep(20); // a cancel that reaches the server before the query does is a no-op
+    }
+    s.cancel();
+    ExecutionException e = assertThrows(ExecutionException.class, () -> query.get(10, TimeUnit.SECONDS));
+    assertEquals("57014", ((SQLException) e.getCause()).getSQLState(), e.getCause().toString());
+  }
+
+  private boolean sleepingOnServer() throws SQLException {
+    try (Connection c = env.superuser().getConnection(); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("select count(*) from pg_stat_activity"
+            + " where query = 'select pg_sleep(30)' and state = 'active'")) {
+      r.next();
+      return r.getInt(1) > 0;
+    }
+  }
 }

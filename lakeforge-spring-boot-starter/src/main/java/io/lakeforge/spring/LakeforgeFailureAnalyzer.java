@@ -37,7 +37,13 @@ public final class LakeforgeFailureAnalyzer implements FailureAnalyzer {
         && !String.valueOf(cause.getMessage()).contains(reason.getMessage())) {
       description.append("\nCaused by: ").append(reason.getMessage());
     }
-    return new FailureAnalysis(description.toString(), action(cause), cause);
+    String action = action(cause);
+    if (cause instanceof LakebaseException && String.valueOf(cause.getMessage())
+        .contains("(failFast)")) { // LakebasePool's own wording for a start that failed fast
+      action += " To start without connecting (each request then has a budget of its own), set"
+          + " lakeforge.fail-fast=false.";
+    }
+    return new FailureAnalysis(description.toString(), action, cause);
   }
 
   private static String action(Throwable cause) {

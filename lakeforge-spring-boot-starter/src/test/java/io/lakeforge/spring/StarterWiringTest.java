@@ -167,7 +167,8 @@ class StarterWiringTest {
           var analysis = new LakeforgeFailureAnalyzer().analyze(context.getStartupFailure());
           assertThat(analysis).isNotNull();
           assertThat(analysis.getDescription()).startsWith("LakeForge: ");
-          assertThat(analysis.getAction()).contains("lakeforge.ssl-mode").contains("PGSSLMODE");
+          assertThat(analysis.getAction()).contains("lakeforge.ssl-mode").contains("PGSSLMODE")
+              .contains("lakeforge.fail-fast=false");
         });
   }
 }
