@@ -102,6 +102,8 @@ public final class DatabricksEmulator implements AutoCloseable {
   private final Set<String> deletedBranches = ConcurrentHashMap.newKeySet();
   private final List<String> unknownRequests = Collections.synchronizedList(new ArrayList<>());
   private final Deque<Fault> queuedFaults = new ArrayDeque<>();
+  /** Moved on by {@link #reset()}: a request that waited through a reset leaves the new state be. */
+  private final AtomicInteger resets = new AtomicInteger();
 
   private final AtomicInteger credentialCalls = new AtomicInteger();
   private final AtomicInteger endpointCalls = new AtomicInteger();
@@ -345,6 +347,7 @@ public final class DatabricksEmulator implements AutoCloseable {
 
   /** Clears counters, faults and settings (not the issued OAuth tokens the SDK may cache). */
   public void reset() {
+    resets.incrementAndGet();
     credentialCalls.set(0);
     endpointCalls.set(0);
     oauthTokenCalls.set(0);
@@ -774,6 +777,7 @@ public final class DatabricksEmulator implements AutoCloseable {
 
   private void credential(HttpExchange x, String caller)
       throws IOException, SQLException, InterruptedException {
+    int arrivedIn = resets.get();
     credentialCalls.incrementAndGet();
     JsonNode request = JSON.readTree(body(x.getRequestBody()));
     String endpoint = request.path("endpoint").asText("");
@@ -800,11 +804,14 @@ public final class DatabricksEmulator implements AutoCloseable {
       send(x, 503, error("TEMPORARILY_UNAVAILABLE", "the emulator stopped minting credentials"));
       return;
     }
-    Fault fault;
-    synchronized (queuedFaults) {
-      fault = queuedFaults.poll();
+    Fault fault = null;
+    boolean stale = resets.get() != arrivedIn; // its test is over: the faults now are the next one's
+    if (!stale) {
+      synchronized (queuedFaults) {
+        fault = queuedFaults.poll();
+      }
     }
-    if (fault == null) {
+    if (fault == null && !stale) {
       double draw;
       synchronized (this) {
         draw = faultRandom.nextDouble();
