@@ -39,20 +39,7 @@ class NewProjectIT {
 
   @BeforeAll
   static void writeTheProject() throws IOException {
-    Path work = Paths.get(property("lakeforge.it.work"));
-    FileTrees.delete(work);
-    project = work.resolve("new-team");
-    Path sources = Paths.get(property("lakeforge.it.sources"));
-    try (Stream<Path> files = Files.walk(sources)) {
-      for (Path file : files.filter(Files::isRegularFile).toList()) {
-        Path target = work.resolve(sources.relativize(file).toString());
-        Files.createDirectories(target.getParent());
-        Files.writeString(target, Files.readString(file, UTF_8)
-            .replace("@lakeforge.version@", property("lakeforge.version"))
-            .replace("@buildingRepositoryUrl@",
-                Paths.get(property("lakeforge.it.buildingRepository")).toUri().toString()), UTF_8);
-      }
-    }
+    project = ItBuild.copy("new-team");
     bundleFile = project.resolve("databricks.yml");
     resource = project.resolve("resources/lakebase.yml");
   }
@@ -60,7 +47,7 @@ class NewProjectIT {
   @Test
   @Order(1)
   void initBundleWritesADatabricksYmlDeclaringEveryVariable() throws Exception {
-    Build init = maven(Map.of(), "lakeforge:init-bundle");
+    ItBuild.Build init = maven(Map.of(), "lakeforge:init-bundle");
     assertEquals(0, init.exitCode(), init.output());
     String bundle = Files.readString(bundleFile, UTF_8);
     assertTrue(bundle.contains("  name: shop-db\n"), bundle);
@@ -74,7 +61,7 @@ class NewProjectIT {
   @Order(2)
   void theBuildPlacesTheCurrentTopologyInTheBundle() throws Exception {
     Files.delete(resource);
-    Build build = maven(Map.of(), "process-classes");
+    ItBuild.Build build = maven(Map.of(), "process-classes");
     assertEquals(0, build.exitCode(), build.output());
     assertEquals(Files.readString(generated(), UTF_8), Files.readString(resource, UTF_8));
     assertTrue(Files.readString(resource, UTF_8).contains("branch_id: staging\n"));
@@ -99,7 +86,7 @@ class NewProjectIT {
     assertTrue(source.contains(suppression), source);
     Files.writeString(topology, source.replace(suppression, ""), UTF_8);
     try {
-      Build strict = maven(Map.of(), "process-classes");
+      ItBuild.Build strict = maven(Map.of(), "process-classes");
       assertNotEquals(0, strict.exitCode(), strict.output());
       assertTrue(strict.output().contains("[LakeforgeExpiringBranch]"), strict.output());
       assertTrue(strict.output().contains("lakeforge:expiring-branch"), strict.output());
@@ -108,7 +95,7 @@ class NewProjectIT {
       // The option form, in the compiler's arguments, accepts it for the whole module.
       Files.writeString(pom, strictPom.replace("<arg>-Werror</arg>",
           "<arg>-Werror</arg><arg>-Alakeforge.suppress=expiring-branch</arg>"), UTF_8);
-      Build option = maven(Map.of(), "process-classes");
+      ItBuild.Build option = maven(Map.of(), "process-classes");
       assertEquals(0, option.exitCode(), option.output());
     } finally {
       Files.writeString(topology, source, UTF_8);
@@ -119,12 +106,12 @@ class NewProjectIT {
   @Test
   @Order(4)
   void extraBranchesOfOneBuildReachTheFileThoughNoSourceChanged() throws Exception {
-    Build withExtra = maven(Map.of(), "process-classes", "-Dlakeforge.branches=feature-x");
+    ItBuild.Build withExtra = maven(Map.of(), "process-classes", "-Dlakeforge.branches=feature-x");
     assertEquals(0, withExtra.exitCode(), withExtra.output());
     assertTrue(Files.readString(resource, UTF_8).contains("branch_id: feature-x\n"),
         withExtra.output());
 
-    Build without = maven(Map.of(), "process-classes");
+    ItBuild.Build without = maven(Map.of(), "process-classes");
     assertEquals(0, without.exitCode(), without.output());
     assertFalse(Files.readString(resource, UTF_8).contains("feature-x"), without.output());
   }
@@ -132,7 +119,7 @@ class NewProjectIT {
   @Test
   @Order(5)
   void aBuildWithNothingChangedCompilesNothing() throws Exception {
-    Build again = maven(Map.of(), "process-classes");
+    ItBuild.Build again = maven(Map.of(), "process-classes");
     assertEquals(0, again.exitCode(), again.output());
     assertTrue(again.output().contains("LakeForge: topology up to date"), again.output());
     assertTrue(again.output().contains("Nothing to compile"), again.output());
@@ -144,7 +131,7 @@ class NewProjectIT {
   void aStaleCommittedFileFailsTheBuildInCi() throws Exception {
     String current = Files.readString(resource, UTF_8);
     Files.writeString(resource, current.replace("branch_id: dev", "branch_id: development"), UTF_8);
-    Build ci = maven(Map.of("CI", "true"), "process-classes");
+    ItBuild.Build ci = maven(Map.of("CI", "true"), "process-classes");
     assertNotEquals(0, ci.exitCode(), ci.output());
     assertTrue(ci.output().contains("resources/lakebase.yml is stale"), ci.output());
     assertTrue(Files.readString(resource, UTF_8).contains("branch_id: development"),
@@ -157,7 +144,7 @@ class NewProjectIT {
   void anUndeclaredVariableFailsWithTheSnippetToPaste() throws Exception {
     String bundle = Files.readString(bundleFile, UTF_8);
     Files.writeString(bundleFile, bundle.replace("  shop_app:\n", "  shop_application:\n"), UTF_8);
-    Build build = maven(Map.of(), "process-classes");
+    ItBuild.Build build = maven(Map.of(), "process-classes");
     assertNotEquals(0, build.exitCode(), build.output());
     assertTrue(build.output().contains("references shop_app, which databricks.yml does not declare"),
         build.output());
@@ -170,35 +157,7 @@ class NewProjectIT {
     return project.resolve("target/classes/META-INF/lakeforge/shop-db/lakebase.yml");
   }
 
-  record Build(int exitCode, String output) {}
-
-  private static Build maven(Map<String, String> env, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(property("lakeforge.it.mvnw"), "-B", "-ntp",
-        "-s", project.getParent().resolve("settings.xml").toString(),
-        "-Dmaven.repo.local=" + property("lakeforge.it.repository")));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(project.toFile())
-        .redirectErrorStream(true);
-    builder.environment().remove("CI");
-    builder.environment().remove("MAVEN_ARGS");
-    // Short builds: a JVM that starts fast matters more than peak speed.
-    builder.environment().put("MAVEN_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
-    builder.environment().putAll(env);
-    Path log = Files.createTempFile(project.getParent(), "maven", ".log");
-    builder.redirectOutput(log.toFile());
-    Process process = builder.start();
-    if (!process.waitFor(2, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      throw new AssertionError("Maven did not finish in 2 minutes:\n" + Files.readString(log));
-    }
-    return new Build(process.exitValue(), Files.readString(log, UTF_8));
-  }
-
-  private static String property(String name) {
-    String value = System.getProperty(name);
-    if (value == null) {
-      throw new IllegalStateException(name + " is not set: run this test through Maven (verify)");
-    }
-    return value;
+  private static ItBuild.Build maven(Map<String, String> env, String... args) throws Exception {
+    return ItBuild.maven(project, env, args);
   }
 }
