@@ -77,12 +77,12 @@ public final class JooqMojo extends AbstractMojo {
 
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
+    Path out = outputDirectory.toPath();
+    project.addCompileSourceRoot(out.toString()); // skipped too: the classes there still compile
     if (skip) {
       getLog().info("LakeForge: skipped (lakeforge.skip)");
       return;
     }
-    Path out = outputDirectory.toPath();
-    project.addCompileSourceRoot(out.toString());
     Path dir = migrations.toPath();
     if (!Files.isDirectory(dir)) {
       throw new MojoFailureException("LakeForge: no migrations at " + dir + " (lakeforge.jooq"
