@@ -43,7 +43,9 @@ final class BranchCommand {
         branch extend --project P --branch B [--ttl 7d]
         branch delete --project P --branch B
         branch list   --project P
-        branch migrate --project P --branch B --migrations DIR [--show-server-messages]
+        branch migrate --project P --branch B --migrations DIR [--plan FILE]
+                       [--show-server-messages]
+        branch pending --project P --branch B --migrations DIR
       Options:
         --project P      the Lakebase project id (default: PROJECT_NAME)
         --branch B       the ephemeral branch id, e.g. pr-42
@@ -60,6 +62,13 @@ final class BranchCommand {
                          LakeForge creates (see below)
         --migrations DIR Flyway SQL migrations (V1__name.sql ...) to apply to an ephemeral branch,
                          through LakebaseDataSource (PGDATABASE, PGPORT, PGSSLMODE, ... apply)
+                         pending (read-only, declared branches too) lists the migrations the
+                         branch has not applied (version, description, checksum) and fails on
+                         drift: an applied migration changed or missing here, or one older than
+                         the branch's version still pending
+        --plan FILE      migrate applies exactly the reviewed plan (pending's JSON): refused when
+                         the branch's version or the files' checksums differ from it; required
+                         for a declared branch
         --show-server-messages
                          migrate prints PostgreSQL's messages (errors, notices) in full; off by
                          default, since they can carry table data into a public CI log
@@ -74,12 +83,12 @@ final class BranchCommand {
       """;
 
   private static final Set<String> FLAGS = Set.of("--project", "--branch", "--from", "--ttl",
-      "--budget", "--declared", "--output", "--migrations", "--topology");
+      "--budget", "--declared", "--output", "--migrations", "--topology", "--plan");
   /** Options without a value. */
   private static final Set<String> SWITCHES = Set.of("--show-server-messages", "--force");
 
   private static final List<String> SUBCOMMANDS =
-      List.of("create", "extend", "delete", "list", "migrate");
+      List.of("create", "extend", "delete", "list", "migrate", "pending");
 
   /** The ids LakeForge gives the branches it creates: previews and the test kit's. */
   static final Pattern LAKEFORGE_IDS = Pattern.compile("pr-[0-9]+|test-[a-z0-9]+");
@@ -178,7 +187,10 @@ final class BranchCommand {
           + " branch expires at most 30 days (30d) from now, and after more than 0s. Use e.g. 7d"
           + " or 30d.");
     }
-    boolean mutates = !sub.equals("list");
+    boolean mutates = !sub.equals("list") && !sub.equals("pending");
+    if (sub.equals("pending") && (branch == null || !LakebaseIds.isValid(branch))) {
+      return report.usage(command, "branch pending needs --branch (a valid branch id)");
+    }
     if (mutates && (branch == null || branch.isBlank())) {
       return report.usage(command, "branch " + sub + " needs --branch");
     }
@@ -209,9 +221,9 @@ final class BranchCommand {
     }
     boolean force = switches.contains("--force");
     String path = "projects/" + project + "/branches/" + branch;
-    if (sub.equals("migrate") && !opts.containsKey("--migrations")) {
+    if ((sub.equals("migrate") || sub.equals("pending")) && !opts.containsKey("--migrations")) {
       return report.usage(command,
-          "branch migrate needs --migrations (a directory of SQL migrations)");
+          "branch " + sub + " needs --migrations (a directory of SQL migrations)");
     }
     if (sub.equals("create") && !opts.containsKey("--from")) {
       return report.usage(command, "branch create needs --from (the source branch id)");
@@ -260,8 +272,13 @@ final class BranchCommand {
           print(out, json, "extended", info.orElseThrow());
         }
         case "migrate" -> {
-          return Migrate.run(env, client, branches, branch, opts.get("--migrations"), json,
-              switches.contains("--show-server-messages"), out, err, report);
+          return Migrate.run(env, client, branches, branch, opts.get("--migrations"),
+              opts.get("--plan"), json, switches.contains("--show-server-messages"), out, err,
+              report);
+        }
+        case "pending" -> {
+          return Migrate.pending(env, client, branches, branch, opts.get("--migrations"), json,
+              out, report);
         }
         case "delete" -> {
           boolean deleted = branches.delete(branch);

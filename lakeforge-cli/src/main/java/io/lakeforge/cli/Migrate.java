@@ -11,8 +11,10 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.flywaydb.core.Flyway;
@@ -43,9 +45,19 @@ final class Migrate {
   private Migrate() {}
 
   static int run(Map<String, String> env, WorkspaceClient client, LakebaseBranches branches,
-      String branch, String dir, boolean json, boolean showServerMessages, PrintStream out,
-      PrintStream err, ErrorReport report) {
+      String branch, String dir, @Nullable String planFile, boolean json,
+      boolean showServerMessages, PrintStream out, PrintStream err, ErrorReport report) {
     String command = "branch migrate";
+    com.fasterxml.jackson.databind.JsonNode reviewed = null;
+    if (planFile != null) {
+      try {
+        reviewed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+            Files.readString(Path.of(planFile)));
+      } catch (java.io.IOException | RuntimeException e) {
+        return report.fail(command, "could not read the plan " + planFile + " (the output of"
+            + " branch pending --output json): " + e.getMessage());
+      }
+    }
     Path migrations = Path.of(dir).toAbsolutePath().normalize();
     if (!Files.isDirectory(migrations)) {
       return report.fail(command, migrations + " is not a directory.");
@@ -56,9 +68,14 @@ final class Migrate {
           + branch + " does not exist; create it first.");
     }
     BranchInfo info = found.get();
-    if (info.kind() == BranchInfo.Kind.DECLARED) {
+    if (info.kind() == BranchInfo.Kind.DECLARED && reviewed == null) {
       return report.fail(command, "refusing to migrate " + info.branchPath()
-          + ": the topology declares it; only ephemeral branches are migrated here.");
+          + ": the topology declares it; a declared branch is migrated only with the plan its"
+          + " reviewer approved (--plan, from branch pending).");
+    }
+    if (reviewed != null && !info.branchPath().equals(reviewed.path("branch").asText())) {
+      return report.fail(command, "the plan " + planFile + " is for "
+          + reviewed.path("branch").asText() + ", not " + info.branchPath() + ".");
     }
     Map<String, String> settings = new HashMap<>(env);
     // The branch's endpoint decides the host.
@@ -74,12 +91,42 @@ final class Migrate {
     Redactor redactor = report.redactor();
     FlywayLog.show(showServerMessages ? line -> err.println(redactor.line(line)) : null);
     try (LakebaseDataSource data = LakebaseDataSource.create(config, client)) {
-      Flyway flyway = Flyway.configure(Migrate.class.getClassLoader())
+      var configuration = Flyway.configure(Migrate.class.getClassLoader())
           .loggers(FlywayLog.class.getName())
           .dataSource(data)
           .locations("filesystem:" + migrations)
-          .sqlMigrationSuffixes(".sql")
-          .load();
+          .sqlMigrationSuffixes(".sql");
+      if (reviewed != null) {
+        // Exactly what was reviewed: the same starting version and the same files, by checksum.
+        Plan now = plan(Flyway.configure(Migrate.class.getClassLoader())
+            .loggers(FlywayLog.class.getName()).dataSource(data)
+            .locations("filesystem:" + migrations).sqlMigrationSuffixes(".sql")
+            .ignoreMigrationPatterns("*:pending").load(), dir);
+        List<String> planned = new ArrayList<>();
+        String last = null;
+        for (com.fasterxml.jackson.databind.JsonNode p : reviewed.path("pending")) {
+          planned.add("V" + p.path("version").asText() + ":" + p.path("checksum").asText());
+          last = p.path("version").asText();
+        }
+        String plannedVersion = reviewed.path("schema_version").isNull() ? null
+            : reviewed.path("schema_version").asText(null);
+        if (!now.drift().isEmpty() || !java.util.Objects.equals(plannedVersion, now.version())
+            || !planned.equals(now.pins())) {
+          return report.fail(command, info.branchPath() + " or its migrations changed since the"
+              + " plan was reviewed (planned: version " + plannedVersion + ", " + planned
+              + "; now: version " + now.version() + ", " + now.pins()
+              + (now.drift().isEmpty() ? "" : ", drift") + "). Nothing was applied; plan again.",
+              Map.of("branch", info.branchPath()));
+        }
+        if (last == null) {
+          out.println(json ? BranchCommand.write(Map.of("branch", info.branchPath(),
+              "migrations_executed", 0)) : "nothing to migrate on " + info.branchPath()
+              + ": the reviewed plan has no pending migration");
+          return 0;
+        }
+        configuration.target(last);
+      }
+      Flyway flyway = configuration.load();
       MigrateResult result = flyway.migrate();
       // Flyway leaves targetSchemaVersion null when nothing was applied: the branch's version is
       // then its current one (null before any migration).
@@ -118,6 +165,138 @@ final class Migrate {
     } finally {
       FlywayLog.show(null);
     }
+  }
+
+  /**
+   * {@code branch pending}: what {@code migrate} would apply to a branch, read-only (Flyway's
+   * {@code info} and {@code validate}, no lock, no write), for a declared branch too: the plan a
+   * reviewer approves. Drift stops it: an applied migration whose checksum differs from the file,
+   * an applied one with no file, or a file older than the branch's version that was never applied
+   * (out of order). Exit 0 with the pending list (possibly empty), 1 on drift.
+   */
+  static int pending(Map<String, String> env, WorkspaceClient client, LakebaseBranches branches,
+      String branch, String dir, boolean json, PrintStream out, ErrorReport report) {
+    String command = "branch pending";
+    Path migrations = Path.of(dir).toAbsolutePath().normalize();
+    if (!Files.isDirectory(migrations)) {
+      return report.fail(command, migrations + " is not a directory.");
+    }
+    Optional<BranchInfo> found = branches.find(branch);
+    if (found.isEmpty()) {
+      return report.fail(command, "branch projects/" + branches.projectId() + "/branches/"
+          + branch + " does not exist.");
+    }
+    BranchInfo info = found.get();
+    Map<String, String> settings = new HashMap<>(env);
+    settings.remove("PGHOST");
+    settings.put("LAKEBASE_ENDPOINT", info.ref().readWriteEndpointPath());
+    settings.putIfAbsent("LAKEBASE_POOL_MAX_SIZE", "1");
+    LakebaseConfig config;
+    try {
+      config = LakebaseConfig.fromEnvironment(settings);
+    } catch (LakebaseConfigException e) {
+      return report.fail(command, e.getMessage(), Map.of("variable", e.variable()));
+    }
+    FlywayLog.show(null);
+    try (LakebaseDataSource data = LakebaseDataSource.create(config, client)) {
+      Flyway flyway = Flyway.configure(Migrate.class.getClassLoader())
+          .loggers(FlywayLog.class.getName())
+          .dataSource(data)
+          .locations("filesystem:" + migrations)
+          .sqlMigrationSuffixes(".sql")
+          .ignoreMigrationPatterns("*:pending")
+          .load();
+      Plan plan = plan(flyway, dir);
+      String version = plan.version();
+      List<Map<String, Object>> pending = plan.pending();
+      List<Map<String, Object>> drift = plan.drift();
+      if (!drift.isEmpty()) {
+        StringBuilder message = new StringBuilder("drift on ").append(info.branchPath())
+            .append(", so nothing can be planned:");
+        for (Map<String, Object> d : drift) {
+          message.append(" V").append(d.get("version")).append(" (").append(d.get("script"))
+              .append(") ").append(d.get("problem")).append(';');
+        }
+        message.append(" see docs/operations.md, \"Migration drift\".");
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("branch", info.branchPath());
+        details.put("drift", drift);
+        return report.fail(command, message.toString(), details);
+      }
+      if (json) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("branch", info.branchPath());
+        m.put("schema_version", version);
+        m.put("pending", pending);
+        out.println(BranchCommand.write(m));
+      } else {
+        out.println(info.branchPath() + ": schema version " + (version == null ? "none" : version)
+            + ", " + pending.size() + " pending migration(s)");
+        for (Map<String, Object> p : pending) {
+          out.println("  V" + p.get("version") + "  " + p.get("description") + "  checksum "
+              + p.get("checksum"));
+        }
+      }
+      return 0;
+    } catch (FlywayException e) {
+      return failed(command, info, e, false, report);
+    } catch (LakebaseException e) {
+      return report.fail(command, e.getMessage(), Map.of("branch", info.branchPath()));
+    }
+  }
+
+  /** What a branch's schema history and a migrations directory say, as {@code pending} reports it. */
+  record Plan(@Nullable String version, List<Map<String, Object>> pending,
+      List<Map<String, Object>> drift) {
+
+    /** The pending migrations as version and checksum pairs, what a reviewed plan pins. */
+    List<String> pins() {
+      List<String> pins = new ArrayList<>();
+      for (Map<String, Object> p : pending) {
+        pins.add("V" + p.get("version") + ":" + p.get("checksum"));
+      }
+      return pins;
+    }
+  }
+
+  /** Flyway configured with {@code ignoreMigrationPatterns("*:pending")}: info only, no writes. */
+  static Plan plan(Flyway flyway, String dir) {
+    org.flywaydb.core.api.MigrationInfoService infos = flyway.info();
+    MigrationInfo current = infos.current();
+    String version = current == null || current.getVersion() == null ? null
+        : current.getVersion().getVersion();
+    List<Map<String, Object>> pending = new ArrayList<>();
+    for (MigrationInfo m : infos.pending()) {
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put("version", m.getVersion() == null ? null : m.getVersion().getVersion());
+      p.put("description", m.getDescription());
+      p.put("checksum", m.getChecksum());
+      p.put("script", m.getScript());
+      pending.add(p);
+    }
+    List<Map<String, Object>> drift = new ArrayList<>();
+    for (MigrationInfo m : infos.all()) {
+      String problem = switch (m.getState()) {
+        case MISSING_SUCCESS, MISSING_FAILED, FUTURE_SUCCESS, FUTURE_FAILED ->
+            "applied on the branch, but no such file in " + dir;
+        case IGNORED -> "older than the branch's version " + version + " and never applied"
+            + " (out of order)";
+        case FAILED -> "failed on the branch; repair it before migrating again";
+        default -> null;
+      };
+      if (problem == null && m.getState().isApplied()
+          && Boolean.FALSE.equals(m.isChecksumMatching())) {
+        problem = "changed since it was applied: its checksum differs";
+      }
+      if (problem != null) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("version", m.getVersion() == null ? null : m.getVersion().getVersion());
+        d.put("script", m.getScript());
+        d.put("problem", problem);
+        drift.add(d);
+      }
+    }
+    return new Plan(version, pending, drift);
   }
 
   private static int failed(String command, BranchInfo info, FlywayException e,

@@ -252,4 +252,113 @@ class BranchFailureTest {
     assertOneErrorLine(r);
     assertFalse(r.all().contains(emulator.clientSecret()), r.all());
   }
+  /**
+   * {@code branch pending}, the plan a reviewer approves: what migrate would apply, with
+   * checksums, read-only and on a declared branch too; drift of any kind stops it.
+   */
+  @Test
+  void pendingListsWhatMigrateWouldApplyAndDriftStopsIt() throws Exception {
+    Path m = Files.createDirectories(dir.resolve("plan"));
+    Files.writeString(m.resolve("V1__orders.sql"), "create table orders (id int);\n");
+    Files.writeString(m.resolve("V3__note.sql"), "alter table orders add column note text;\n");
+    assertEquals(0, run(env(), m2m(), "branch", "create", "--project", "shop", "--branch",
+        "pr-31", "--from", "staging").code());
+    assertEquals(0, run(env(), m2m(), "branch", "migrate", "--project", "shop", "--branch",
+        "pr-31", "--migrations", m.toString()).code());
+
+    Files.writeString(m.resolve("V4__paid.sql"), "alter table orders add column paid boolean;\n");
+    Run plan = run(env(), m2m(), "branch", "pending", "--project", "shop", "--branch", "pr-31",
+        "--migrations", m.toString(), "--output", "json");
+    assertEquals(0, plan.code(), plan.all());
+    JsonNode json = new ObjectMapper().readTree(plan.out());
+    assertEquals("3", json.path("schema_version").asText());
+    assertEquals(1, json.path("pending").size(), plan.out());
+    assertEquals("4", json.path("pending").get(0).path("version").asText());
+    assertEquals("paid", json.path("pending").get(0).path("description").asText());
+    assertTrue(json.path("pending").get(0).path("checksum").isInt(), plan.out());
+    Run text = run(env(), m2m(), "branch", "pending", "--project", "shop", "--branch", "pr-31",
+        "--migrations", m.toString());
+    assertEquals(0, text.code(), text.all());
+    assertTrue(text.out().contains("schema version 3, 1 pending migration(s)"), text.out());
+    assertTrue(text.out().contains("V4  paid  checksum "), text.out());
+    // Read-only: nothing was applied.
+    assertEquals(1, new ObjectMapper().readTree(run(env(), m2m(), "branch", "pending",
+        "--project", "shop", "--branch", "pr-31", "--migrations", m.toString(), "--output",
+        "json").out()).path("pending").size());
+
+    Files.writeString(m.resolve("V2__late.sql"), "select 1;\n");
+    Run late = run(env(), m2m(), "branch", "pending", "--project", "shop", "--branch", "pr-31",
+        "--migrations", m.toString());
+    assertOneErrorLine(late);
+    assertTrue(late.err().contains("V2 (V2__late.sql) older than the branch's version 3 and"
+        + " never applied (out of order)"), late.err());
+    Files.delete(m.resolve("V2__late.sql"));
+
+    Files.writeString(m.resolve("V1__orders.sql"), "create table orders (id bigint);\n");
+    Run changed = run(env(), m2m(), "branch", "pending", "--project", "shop", "--branch",
+        "pr-31", "--migrations", m.toString());
+    assertOneErrorLine(changed);
+    assertTrue(changed.err().contains("drift on projects/shop/branches/pr-31"), changed.err());
+    assertTrue(changed.err().contains("V1 (V1__orders.sql) changed since it was applied"),
+        changed.err());
+
+    Files.delete(m.resolve("V1__orders.sql"));
+    Run missing = run(env(), m2m(), "branch", "pending", "--project", "shop", "--branch",
+        "pr-31", "--migrations", m.toString(), "--output", "json");
+    assertEquals(1, missing.code(), missing.all());
+    JsonNode drift = new ObjectMapper().readTree(missing.err()).path("drift");
+    assertEquals("1", drift.get(0).path("version").asText(), missing.err());
+    assertTrue(drift.get(0).path("problem").asText().contains("no such file"), missing.err());
+
+  }
+  /** A declared branch is migrated only with its reviewed plan, and exactly that plan. */
+  @Test
+  void aDeclaredBranchIsMigratedOnlyWithTheReviewedPlanAndExactlyIt() throws Exception {
+    Path m = Files.createDirectories(dir.resolve("reviewed"));
+    Files.writeString(m.resolve("V1__invoices.sql"), "create table invoices (id int);\n");
+    Files.writeString(m.resolve("V2__total.sql"), "alter table invoices add column total int;\n");
+    emulator.existingBranch("shop", "dev", false);
+    // A database of its own: branches the other tests create from staging copy this server.
+    try (java.sql.Connection c = lakebase.superuser("postgres").getConnection();
+        java.sql.Statement st = c.createStatement()) {
+      st.execute("create database reviewed owner \"lakeforge-test-sp\"");
+    }
+    Run refused = run(env("CUSTOM_BRANCHES", "staging,dev", "PGDATABASE", "reviewed"), m2m(), "branch", "migrate",
+        "--project", "shop", "--branch", "dev", "--migrations", m.toString());
+    assertOneErrorLine(refused);
+    assertTrue(refused.err().contains("only with the plan its reviewer approved (--plan"),
+        refused.err());
+
+    Run plan = run(env("CUSTOM_BRANCHES", "staging,dev", "PGDATABASE", "reviewed"), m2m(), "branch", "pending",
+        "--project", "shop", "--branch", "dev", "--migrations", m.toString(), "--output", "json");
+    assertEquals(0, plan.code(), plan.all()); // read-only, so a declared branch is planned too
+    assertEquals(2, new ObjectMapper().readTree(plan.out()).path("pending").size(), plan.out());
+    Path planFile = Files.writeString(dir.resolve("dev-plan.json"), plan.out());
+
+    Files.writeString(m.resolve("V2__total.sql"), "alter table invoices add column total bigint;\n");
+    Run changed = run(env("CUSTOM_BRANCHES", "staging,dev", "PGDATABASE", "reviewed"), m2m(), "branch", "migrate",
+        "--project", "shop", "--branch", "dev", "--migrations", m.toString(), "--plan",
+        planFile.toString());
+    assertOneErrorLine(changed);
+    assertTrue(changed.err().contains("changed since the plan was reviewed"), changed.err());
+    assertTrue(changed.err().contains("Nothing was applied"), changed.err());
+
+    Files.writeString(m.resolve("V2__total.sql"), "alter table invoices add column total int;\n");
+    // A migration added after the review is not part of the plan: it waits for the next one.
+    Files.writeString(m.resolve("V3__later.sql"), "alter table invoices add column late int;\n");
+    Run applied = run(env("CUSTOM_BRANCHES", "staging,dev", "PGDATABASE", "reviewed"), m2m(), "branch", "migrate",
+        "--project", "shop", "--branch", "dev", "--migrations", m.toString(), "--plan",
+        planFile.toString());
+    assertEquals(1, applied.code(), "V3 makes the branch's pending list differ: " + applied.all());
+    Files.delete(m.resolve("V3__later.sql"));
+    applied = run(env("CUSTOM_BRANCHES", "staging,dev", "PGDATABASE", "reviewed"), m2m(), "branch", "migrate",
+        "--project", "shop", "--branch", "dev", "--migrations", m.toString(), "--plan",
+        planFile.toString());
+    assertEquals(0, applied.code(), applied.all());
+    assertTrue(applied.out().contains("2 migration(s) applied, schema version 2"), applied.out());
+    Run again = run(env("CUSTOM_BRANCHES", "staging,dev", "PGDATABASE", "reviewed"), m2m(), "branch", "migrate",
+        "--project", "shop", "--branch", "dev", "--migrations", m.toString(), "--plan",
+        planFile.toString());
+    assertEquals(1, again.code(), "a plan is applied once: " + again.all());
+  }
 }
