@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
@@ -77,31 +78,19 @@ final class Migrate {
       return report.fail(command, "the plan " + planFile + " is for "
           + reviewed.path("branch").asText() + ", not " + info.branchPath() + ".");
     }
-    Map<String, String> settings = new HashMap<>(env);
-    // The branch's endpoint decides the host.
-    settings.remove("PGHOST");
-    settings.put("LAKEBASE_ENDPOINT", info.ref().readWriteEndpointPath());
-    settings.putIfAbsent("LAKEBASE_POOL_MAX_SIZE", "2");
     LakebaseConfig config;
     try {
-      config = LakebaseConfig.fromEnvironment(settings);
+      config = config(env, info);
     } catch (LakebaseConfigException e) {
       return report.fail(command, e.getMessage(), Map.of("variable", e.variable()));
     }
     Redactor redactor = report.redactor();
     FlywayLog.show(showServerMessages ? line -> err.println(redactor.line(line)) : null);
     try (LakebaseDataSource data = LakebaseDataSource.create(config, client)) {
-      var configuration = Flyway.configure(Migrate.class.getClassLoader())
-          .loggers(FlywayLog.class.getName())
-          .dataSource(data)
-          .locations("filesystem:" + migrations)
-          .sqlMigrationSuffixes(".sql");
+      var configuration = flyway(data, migrations);
       if (reviewed != null) {
         // Exactly what was reviewed: the same starting version and the same files, by checksum.
-        Plan now = plan(Flyway.configure(Migrate.class.getClassLoader())
-            .loggers(FlywayLog.class.getName()).dataSource(data)
-            .locations("filesystem:" + migrations).sqlMigrationSuffixes(".sql")
-            .ignoreMigrationPatterns("*:pending").load(), dir);
+        Plan now = plan(flyway(data, migrations).ignoreMigrationPatterns("*:pending").load(), dir);
         List<String> planned = new ArrayList<>();
         String last = null;
         for (com.fasterxml.jackson.databind.JsonNode p : reviewed.path("pending")) {
@@ -178,35 +167,23 @@ final class Migrate {
       String branch, String dir, boolean json, PrintStream out, ErrorReport report) {
     String command = "branch pending";
     Path migrations = Path.of(dir).toAbsolutePath().normalize();
-    if (!Files.isDirectory(migrations)) {
-      return report.fail(command, migrations + " is not a directory.");
-    }
-    Optional<BranchInfo> found = branches.find(branch);
+    Optional<BranchInfo> found = Files.isDirectory(migrations) ? branches.find(branch)
+        : Optional.empty();
     if (found.isEmpty()) {
-      return report.fail(command, "branch projects/" + branches.projectId() + "/branches/"
-          + branch + " does not exist.");
+      return report.fail(command, !Files.isDirectory(migrations)
+          ? migrations + " is not a directory."
+          : "branch projects/" + branches.projectId() + "/branches/" + branch + " does not exist.");
     }
     BranchInfo info = found.get();
-    Map<String, String> settings = new HashMap<>(env);
-    settings.remove("PGHOST");
-    settings.put("LAKEBASE_ENDPOINT", info.ref().readWriteEndpointPath());
-    settings.putIfAbsent("LAKEBASE_POOL_MAX_SIZE", "1");
     LakebaseConfig config;
     try {
-      config = LakebaseConfig.fromEnvironment(settings);
+      config = config(env, info);
     } catch (LakebaseConfigException e) {
       return report.fail(command, e.getMessage(), Map.of("variable", e.variable()));
     }
     FlywayLog.show(null);
     try (LakebaseDataSource data = LakebaseDataSource.create(config, client)) {
-      Flyway flyway = Flyway.configure(Migrate.class.getClassLoader())
-          .loggers(FlywayLog.class.getName())
-          .dataSource(data)
-          .locations("filesystem:" + migrations)
-          .sqlMigrationSuffixes(".sql")
-          .ignoreMigrationPatterns("*:pending")
-          .load();
-      Plan plan = plan(flyway, dir);
+      Plan plan = plan(flyway(data, migrations).ignoreMigrationPatterns("*:pending").load(), dir);
       String version = plan.version();
       List<Map<String, Object>> pending = plan.pending();
       List<Map<String, Object>> drift = plan.drift();
@@ -257,6 +234,25 @@ final class Migrate {
       }
       return pins;
     }
+  }
+
+  /** Settings for the branch's read-write endpoint: its endpoint decides the host. */
+  private static LakebaseConfig config(Map<String, String> env, BranchInfo info) {
+    Map<String, String> settings = new HashMap<>(env);
+    settings.remove("PGHOST");
+    settings.put("LAKEBASE_ENDPOINT", info.ref().readWriteEndpointPath());
+    settings.putIfAbsent("LAKEBASE_POOL_MAX_SIZE", "2");
+    return LakebaseConfig.fromEnvironment(settings);
+  }
+
+  /** Flyway on the branch: SQL files of {@code migrations} only, no Java migration or callback. */
+  private static org.flywaydb.core.api.configuration.FluentConfiguration flyway(DataSource data,
+      Path migrations) {
+    return Flyway.configure(Migrate.class.getClassLoader())
+        .loggers(FlywayLog.class.getName())
+        .dataSource(data)
+        .locations("filesystem:" + migrations)
+        .sqlMigrationSuffixes(".sql");
   }
 
   /** Flyway configured with {@code ignoreMigrationPatterns("*:pending")}: info only, no writes. */
