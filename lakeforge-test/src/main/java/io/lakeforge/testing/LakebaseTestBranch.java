@@ -46,6 +46,15 @@ public @interface LakebaseTestBranch {
    */
   String from() default "production";
 
+  /**
+   * The Postgres database the branch's connections use; empty (default) for the database the
+   * topology declares on {@link #from()} (the rule the runtime applies to a {@code Branches}
+   * handle), else {@code databricks_postgres}. Required when the source declares more than one.
+   * Where the topology is on the class path, a database it does not declare on the source (other
+   * than {@code databricks_postgres}, which every branch has) is refused.
+   */
+  String database() default "";
+
   /** The project id; empty for {@code LAKEFORGE_TEST_PROJECT}, or {@code lakeforge-test} offline. */
   String project() default "";
 
