@@ -3,9 +3,14 @@ package io.lakeforge.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The generated topology read back: declared branches and the databases on each. */
 class LakebaseTopologyTest {
@@ -52,6 +57,21 @@ class LakebaseTopologyTest {
     assertEquals(List.of("audit", "billing"), topology.databasesOn("pre-prod"));
     assertTrue(topology.databasesOn("production").isEmpty());
     assertTrue(topology.databasesOn("nope").isEmpty());
+  }
+
+  @Test
+  void readsTheGeneratedResourceOfTheProjectFromTheClassPath(@TempDir Path root)
+      throws Exception {
+    Path file = root.resolve(LakebaseTopology.resource("shop"));
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, YAML);
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {root.toUri().toURL()}, null)) {
+      LakebaseTopology read = LakebaseTopology.onClassPath("shop", loader).orElseThrow();
+      assertEquals("shop", read.projectId());
+      assertEquals("META-INF/lakeforge/shop/lakebase.yml", read.resource());
+      assertEquals(List.of("orders"), read.databasesOn("dev"));
+      assertTrue(LakebaseTopology.onClassPath("other", loader).isEmpty());
+    }
   }
 
   @Test

@@ -76,6 +76,16 @@ class SpringBranchTest {
     }
   }
 
+  @LakebaseTestBranch(project = "kit-topology", scope = LakebaseTestBranch.Scope.METHOD)
+  @ExtendWith(SpringTestContext.class)
+  @ContextConfiguration(classes = App.class, loader = SpringBootContextLoader.class)
+  static class BranchPerMethod {
+    @Test
+    void neverRuns() {
+      throw new AssertionError("a Spring context for a branch per method");
+    }
+  }
+
   private static List<String> failures;
 
   @BeforeAll
@@ -108,5 +118,13 @@ class SpringBranchTest {
         assertFalse(value.toString().contains(secret));
       }
     }
+  }
+
+  @Test
+  void aBranchPerMethodIsRefusedForASpringContextThatLivesForTheClass() {
+    List<String> refused = DatabaseRuleTest.failures(DatabaseRuleTest.run(BranchPerMethod.class));
+    assertEquals(1, refused.size(), refused.toString());
+    assertTrue(refused.get(0).contains("scope = METHOD") && refused.get(0).contains("Use scope ="
+        + " CLASS"), refused.get(0));
   }
 }
