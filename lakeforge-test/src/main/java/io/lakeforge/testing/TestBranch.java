@@ -12,6 +12,7 @@ import io.lakeforge.runtime.LakebaseSettings;
 import io.lakeforge.runtime.Setting;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -191,7 +192,7 @@ final class TestBranch implements AutoCloseable {
         }
       }
       return new TestBranch(classScoped ? testClass : null, branches, info, source, lakebase,
-          Map.copyOf(connection), offline == null ? null : client);
+          Collections.unmodifiableMap(connection), offline == null ? null : client);
     } catch (RuntimeException e) {
       lakebase.close();
       throw e;
