@@ -159,6 +159,15 @@ public final class Lakebase implements AutoCloseable {
     return pinned(where(branch, kind, defaultDatabase(branch)));
   }
 
+  /**
+   * The database {@link #readWrite(BranchRef)}, {@link #readOnly(BranchRef)} and {@link
+   * #pool(BranchRef, EndpointKind)} connect to for {@code branch}: {@code PGDATABASE} when set,
+   * else the branch's declared database, else {@code databricks_postgres}. No Databricks call.
+   */
+  public String database(BranchRef branch) {
+    return defaultDatabase(branch);
+  }
+
   private String defaultDatabase(BranchRef branch) {
     return config.isSet(LakebaseSettings.DATABASE) || !branch.hasDatabase()
         ? config.database()

@@ -1,86 +1,36 @@
 package io.lakeforge.testing;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
+import io.lakeforge.runtime.LakebaseTopology;
+import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 /**
- * The branches a project's topology declares, as the annotation processor wrote them into the
- * bundle resource {@code META-INF/lakeforge/<project id>/lakebase.yml} on the class path (the
- * generated YAML of the {@code @LakebaseProject}); {@code production} always exists.
+ * What the kit checks against a project's generated topology ({@link LakebaseTopology}, read from
+ * {@code META-INF/lakeforge/<project id>/lakebase.yml} on the test class path): a source branch
+ * must be declared, and a test branch gets its source's declared database.
  */
 final class DeclaredBranches {
 
-  private static final Pattern BRANCH_ID =
-      Pattern.compile("(?m)^\\s+branch_id:\\s*[\"']?([a-z][a-z0-9-]*)[\"']?\\s*$");
-  private static final Pattern SECTION = Pattern.compile("(?m)^  (\\w+):\\s*$");
+  private final LakebaseTopology topology;
 
-  private final String resource;
-  private final Set<String> ids;
-
-  private DeclaredBranches(String resource, Set<String> ids) {
-    this.resource = resource;
-    this.ids = ids;
+  private DeclaredBranches(LakebaseTopology topology) {
+    this.topology = topology;
   }
 
   /** The topology of {@code project}, if its generated bundle resource is on the class path. */
   static Optional<DeclaredBranches> of(String project, ClassLoader loader) {
-    String resource = "META-INF/lakeforge/" + project + "/lakebase.yml";
-    URL url = loader.getResource(resource);
-    if (url == null) {
-      return Optional.empty();
-    }
-    String yaml;
-    try (InputStream in = url.openStream()) {
-      yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not read " + url, e);
-    }
-    return Optional.of(new DeclaredBranches(resource, parse(yaml)));
-  }
-
-  /** The {@code branch_id} values under {@code resources.postgres_branches}, and production. */
-  static Set<String> parse(String yaml) {
-    Set<String> ids = new TreeSet<>();
-    ids.add("production");
-    Matcher section = SECTION.matcher(yaml);
-    int start = -1;
-    int end = yaml.length();
-    while (section.find()) {
-      if (start >= 0) {
-        end = section.start();
-        break;
-      }
-      if (section.group(1).equals("postgres_branches")) {
-        start = section.end();
-      }
-    }
-    if (start < 0) {
-      return ids;
-    }
-    Matcher m = BRANCH_ID.matcher(yaml.substring(start, end));
-    while (m.find()) {
-      ids.add(m.group(1));
-    }
-    return ids;
+    return LakebaseTopology.onClassPath(project, loader).map(DeclaredBranches::new);
   }
 
   /** Refuses a source branch the topology does not declare, naming the closest declared one. */
   void requireDeclared(String project, String from) {
-    if (ids.contains(from)) {
+    if (topology.branchIds().contains(from)) {
       return;
     }
     String closest = null;
     int best = Integer.MAX_VALUE;
-    for (String id : ids) {
+    for (String id : topology.branchIds()) {
       int d = distance(from, id);
       if (d < best) {
         best = d;
@@ -91,8 +41,45 @@ final class DeclaredBranches {
         ? " Did you mean \"" + closest + "\"?" : "";
     throw new ExtensionConfigurationException("@LakebaseTestBranch(from = \"" + from
         + "\"): project " + project + " declares no branch \"" + from + "\" (declared: "
-        + String.join(", ", ids) + "; from " + resource + ")." + hint
+        + String.join(", ", topology.branchIds()) + "; from " + topology.resource() + ")." + hint
         + " A test branch starts from a declared branch.");
+  }
+
+  /**
+   * The database the topology declares on {@code from}, which a branch made from it has too; empty
+   * when it declares none.
+   *
+   * @throws ExtensionConfigurationException if it declares more than one: the YAML keeps no
+   *     declaration order, so the kit does not guess
+   */
+  Optional<String> databaseOf(String from) {
+    List<String> names = topology.databasesOn(from);
+    if (names.size() > 1) {
+      throw new ExtensionConfigurationException("@LakebaseTestBranch(from = \"" + from + "\"): "
+          + "branch " + from + " declares the databases " + String.join(", ", names) + " ("
+          + topology.resource() + "); name the one the test uses: @LakebaseTestBranch(database = \""
+          + names.get(0) + "\").");
+    }
+    return names.stream().findFirst();
+  }
+
+  /** The databases the topology declares on {@code branchId}: a copy of it has them all. */
+  List<String> databasesOn(String branchId) {
+    return topology.databasesOn(branchId);
+  }
+
+  /**
+   * Refuses a database that {@code from} does not declare: a branch made from it would not have
+   * it. {@code databricks_postgres}, which every branch has, is always accepted.
+   */
+  void requireDatabase(String from, String database) {
+    if (database.equals(OfflineLakebase.DATABASE) || databasesOn(from).contains(database)) {
+      return;
+    }
+    throw new ExtensionConfigurationException("@LakebaseTestBranch(database = \"" + database
+        + "\"): branch " + from + " declares no database \"" + database + "\" (declared: "
+        + (databasesOn(from).isEmpty() ? "none" : String.join(", ", databasesOn(from))) + "; from "
+        + topology.resource() + "). Use a declared database or " + OfflineLakebase.DATABASE + ".");
   }
 
   /** Levenshtein distance. */

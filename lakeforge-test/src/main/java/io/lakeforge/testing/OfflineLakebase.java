@@ -3,7 +3,12 @@ package io.lakeforge.testing;
 import com.databricks.sdk.WorkspaceClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
 import javax.sql.DataSource;
 
 /**
@@ -63,6 +68,43 @@ public final class OfflineLakebase {
   /** The superuser in the source server's {@link #DATABASE}, for a harness only. */
   public DataSource sourceDatabase() {
     return local.superuser(DATABASE);
+  }
+
+  /**
+   * Makes {@code branchId} of {@code projectId} a source a test branch can start from: the
+   * emulator knows it (a declared branch, served by this server), and each of {@code databases}
+   * exists here, owned by {@link #ROLE} as a deployed {@code @Database} is by its role, so that a
+   * copy of the server has them. One caller at a time: test classes running in parallel would
+   * otherwise both see a branch or database missing and both create it.
+   */
+  public synchronized void prepareSource(String projectId, String branchId,
+      Collection<String> databases) {
+    String path = "projects/" + projectId + "/branches/" + branchId;
+    if (!emulator.hasBranch(path)) {
+      emulator.existingBranch(projectId, branchId, false);
+    }
+    if (databases.isEmpty()) {
+      return;
+    }
+    try (Connection c = superuser().getConnection();
+        PreparedStatement exists = c.prepareStatement(
+            "select 1 from pg_database where datname = ?");
+        Statement s = c.createStatement()) {
+      for (String database : databases) {
+        exists.setString(1, database);
+        boolean found;
+        try (ResultSet r = exists.executeQuery()) {
+          found = r.next();
+        }
+        if (!found) {
+          s.execute("create database \"" + database.replace("\"", "\"\"") + "\" owner \""
+              + ROLE + "\"");
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not create the declared databases " + databases
+          + " of " + path + " on the offline server", e);
+    }
   }
 
   /** The real SDK, authenticating with OAuth M2M against the emulator. */
